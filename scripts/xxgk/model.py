@@ -1,0 +1,246 @@
+"""Load templates and reports from their data packages.
+
+Loading assumes the package has passed the structural checks (frictionless
+validation); values are typed from the package's own table schemas.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from . import paths
+
+
+def load_descriptor(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        return json.loads(text)
+    return yaml.safe_load(text)
+
+
+@lru_cache(maxsize=None)
+def load_schema(path: str) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def resource_schema(folder: Path, resource: dict) -> dict:
+    schema = resource.get("schema")
+    if isinstance(schema, str):
+        return load_schema(str((folder / schema).resolve()))
+    return schema or {"fields": []}
+
+
+def _convert(value: str, ftype: str, missing: set[str]):
+    if value in missing:
+        return None
+    if ftype == "integer":
+        return int(value)
+    if ftype == "number":
+        return Decimal(value)
+    if ftype == "boolean":
+        return value.strip().lower() in ("true", "1", "yes")
+    if ftype == "date":
+        return dt.date.fromisoformat(value)
+    return value
+
+
+@dataclass
+class Table:
+    """Rows of one CSV resource, typed, each with its CSV line number."""
+
+    path: Path
+    rows: list[dict]
+    fields: list[str]
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+
+def read_table(folder: Path, resource: dict) -> Table:
+    path = folder / resource["path"]
+    schema = resource_schema(folder, resource)
+    types = {f["name"]: f.get("type", "string") for f in schema.get("fields", [])}
+    missing = set(schema.get("missingValues", [""]))
+    rows = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        for raw in reader:
+            row = {k: _convert(v, types.get(k, "string"), missing) for k, v in raw.items() if k is not None}
+            row["_line"] = reader.line_num
+            rows.append(row)
+    return Table(path, rows, list(types))
+
+
+def resources_by_name(descriptor: dict) -> dict[str, dict]:
+    return {r.get("name"): r for r in descriptor.get("resources", []) if isinstance(r, dict)}
+
+
+def fmt(value) -> str:
+    """A number as published: no exponent, no trailing zeros, no separators."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return str(value.quantize(Decimal(1)))
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+Cell = tuple[str, str, str]  # (table, row, column)
+
+
+def cell_ref(cell: Cell) -> str:
+    return "/".join(cell)
+
+
+def parse_cell_ref(ref: str) -> Cell:
+    table, row, column = ref.split("/")
+    return table, row, column
+
+
+@dataclass
+class Template:
+    id: str
+    folder: Path
+    descriptor: dict
+    tables: list[dict]
+    columns: list[dict]
+    rows: list[dict]
+    rules: list[dict]
+
+    @property
+    def title(self) -> str:
+        return self.descriptor.get("title", self.id)
+
+    def value_columns(self, table: str) -> list[dict]:
+        return sorted((c for c in self.columns if c["table"] == table and not c["group"]), key=lambda c: c["order"])
+
+    def table_rows(self, table: str) -> list[dict]:
+        return sorted((r for r in self.rows if r["table"] == table), key=lambda r: r["order"])
+
+    def item_rows(self, table: str) -> list[dict]:
+        return [r for r in self.table_rows(table) if r["kind"] == "item"]
+
+    def cells(self) -> list[Cell]:
+        """Every value cell of the template, in table, row and column order."""
+        out = []
+        for t in sorted(self.tables, key=lambda t: t["order"]):
+            cols = self.value_columns(t["key"])
+            for r in self.item_rows(t["key"]):
+                out += [(t["key"], r["key"], c["key"]) for c in cols]
+        return out
+
+    def row(self, table: str, key: str) -> dict | None:
+        return self._rows_index().get((table, key))
+
+    def column(self, table: str, key: str) -> dict | None:
+        return self._cols_index().get((table, key))
+
+    def _rows_index(self):
+        if not hasattr(self, "_ri"):
+            self._ri = {(r["table"], r["key"]): r for r in self.rows}
+        return self._ri
+
+    def _cols_index(self):
+        if not hasattr(self, "_ci"):
+            self._ci = {(c["table"], c["key"]): c for c in self.columns}
+        return self._ci
+
+    def sections(self, table: str) -> list[dict]:
+        """Level-0 rows: the sections of a table (一 … 九)."""
+        return [r for r in self.table_rows(table) if r["level"] == 0]
+
+
+def load_template(folder: Path) -> Template:
+    desc_path = paths.find_descriptor(folder)
+    descriptor = load_descriptor(desc_path)
+    res = resources_by_name(descriptor)
+    return Template(
+        id=folder.name,
+        folder=folder,
+        descriptor=descriptor,
+        tables=read_table(folder, res["tables"]).rows,
+        columns=read_table(folder, res["columns"]).rows,
+        rows=read_table(folder, res["rows"]).rows,
+        rules=read_table(folder, res["rules"]).rows,
+    )
+
+
+@lru_cache(maxsize=None)
+def template_by_id(template_id: str, templates_dir: str | None = None) -> Template | None:
+    base = Path(templates_dir) if templates_dir else paths.TEMPLATES
+    folder = base / template_id
+    if not paths.find_descriptor(folder):
+        return None
+    return load_template(folder)
+
+
+@dataclass
+class Report:
+    id: str
+    folder: Path
+    descriptor: dict
+    meta_rows: list[dict]
+    statistics: Table
+    prose: Table
+    figures: Table
+    corrections: Table
+    source_resource: dict
+    source_path: Path
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def meta(self) -> dict:
+        return self.meta_rows[0] if self.meta_rows else {}
+
+    @property
+    def title(self) -> str:
+        return self.meta["title"]
+
+    def source_lines(self) -> list[str]:
+        return self.source_path.read_text(encoding="utf-8").split("\n")
+
+    def values(self) -> dict[Cell, dict]:
+        return {(r["table"], r["row"], r["column"]): r for r in self.statistics}
+
+    def resource_path(self, name: str) -> Path:
+        return self.folder / resources_by_name(self.descriptor)[name]["path"]
+
+
+def load_report(folder: Path) -> Report:
+    desc_path = paths.find_descriptor(folder)
+    descriptor = load_descriptor(desc_path)
+    res = resources_by_name(descriptor)
+    return Report(
+        id=folder.name,
+        folder=folder,
+        descriptor=descriptor,
+        meta_rows=read_table(folder, res["report"]).rows,
+        statistics=read_table(folder, res["statistics"]),
+        prose=read_table(folder, res["prose"]),
+        figures=read_table(folder, res["figures"]),
+        corrections=read_table(folder, res["corrections"]),
+        source_resource=res["source"],
+        source_path=folder / res["source"]["path"],
+    )
+
+
+def report_folders(reports_dir: Path | None = None) -> list[Path]:
+    base = reports_dir or paths.REPORTS
+    return sorted(p for p in base.iterdir() if p.is_dir() and paths.find_descriptor(p)) if base.is_dir() else []
+
+
+def template_folders(templates_dir: Path | None = None) -> list[Path]:
+    base = templates_dir or paths.TEMPLATES
+    return sorted(p for p in base.iterdir() if p.is_dir() and paths.find_descriptor(p)) if base.is_dir() else []
