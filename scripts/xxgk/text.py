@@ -111,12 +111,12 @@ def apply_layout(text: str) -> tuple[str, dict[str, int]]:
 # --- OCR residue --------------------------------------------------------------
 
 RESIDUE_PATTERNS = [
-    ("enclosed numeral", re.compile("[\u2488-\u249b]")),
-    ("Kangxi radical", re.compile(f"[{KANGXI}]")),
-    ("split character", re.compile(r"信\s*[`'.·J]?\s*[急惑憝]")),
-    ("backtick or stray mark", re.compile(r"[`~|丨]")),
-    ("ASCII punctuation inside Chinese", re.compile(f"(?<=[{CJK}])\\s*[,.:;()'\"!?]\\s*(?=[{CJK}])")),
-    ("lone Latin letter inside Chinese", re.compile(f"(?<=[{CJK}])[A-Za-z](?=[{CJK}])")),
+    ("带圈数字", re.compile("[\u2488-\u249b]")),
+    ("康熙部首字符", re.compile(f"[{KANGXI}]")),
+    ("拆碎的“息”字", re.compile(r"信\s*[`'.·J]?\s*[急惑憝]")),
+    ("反引号等杂散符号", re.compile(r"[`~|丨]")),
+    ("汉字间的半角标点", re.compile(f"(?<=[{CJK}])\\s*[,.:;()'\"!?]\\s*(?=[{CJK}])")),
+    ("汉字间孤立的拉丁字母", re.compile(f"(?<=[{CJK}])[A-Za-z](?=[{CJK}])")),
 ]
 
 

@@ -130,8 +130,15 @@ def _map_frictionless(err, file: str, resource: dict) -> Finding:
                        expected="与表头同样多的单元格")
     if code in ("missing-label", "extra-label", "incorrect-label", "duplicate-label", "blank-label"):
         label = getattr(err, "label", None)
-        return Finding(code, file, f"表头与表结构不符：{note or err.message}", line=1, field=field or label,
-                       expected=field, found=label)
+        pos = getattr(err, "field_number", None)
+        msg = {
+            "missing-label": f"表头缺少列“{field}”",
+            "extra-label": f"表头多出列“{label}”（第 {pos} 列），表结构中没有这一列",
+            "incorrect-label": f"第 {pos} 列应为“{field}”，实际是“{label}”",
+            "duplicate-label": f"列名“{label}”重复",
+            "blank-label": f"第 {pos} 列没有列名",
+        }[code]
+        return Finding(code, file, msg, line=1, field=field or label, expected=field, found=label)
     if code == "blank-row":
         return Finding(code, file, "空行：请删除", line=line)
     return Finding(code if code in _known_codes() else "table-error", file, err.message, line=line, field=field)
@@ -236,9 +243,12 @@ def check_template(folder: Path) -> list[Finding]:
 
 # --- reports ----------------------------------------------------------------------
 
-def templates_dir_for(report_folder: Path) -> Path:
-    candidate = report_folder.parent.parent / "templates"
-    return candidate if candidate.is_dir() else paths.TEMPLATES
+def templates_dir_for(report_folder: Path, template_id: str) -> Path:
+    """The nearest templates/<id> above the report, else data/templates."""
+    for parent in report_folder.parents:
+        if (parent / "templates" / template_id).is_dir():
+            return parent / "templates"
+    return paths.TEMPLATES
 
 
 def check_report(folder: Path) -> list[Finding]:
@@ -255,7 +265,7 @@ def check_report(folder: Path) -> list[Finding]:
         out.append(Finding("report-metadata", meta_f,
                            f"文件夹名就是报告编号，应为“机构编号-年度”：{expected_id}", line=meta["_line"], field="agency_id",
                            expected=expected_id, found=folder.name))
-    template = model.template_by_id(meta["template"], str(templates_dir_for(folder)))
+    template = model.template_by_id(meta["template"], str(templates_dir_for(folder, meta["template"])))
     if template is None:
         out.append(Finding("unknown-template", meta_f, f"模板 {meta['template']} 不在 data/templates/ 中",
                            line=meta["_line"], field="template", found=meta["template"]))

@@ -1,0 +1,42 @@
+# xxgk: open data of government information-disclosure annual reports.
+# `make site` and `make test` set everything up themselves.
+
+VENV := .venv
+BIN := $(VENV)/bin
+SETUP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup validate pages site serve test test-fast browser clean
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(SETUP): scripts/requirements.lock scripts/pyproject.toml scripts/bootstrap.sh
+	scripts/bootstrap.sh python
+
+setup: $(SETUP) ## Create .venv and install the pinned packages
+
+validate: $(SETUP) ## Validate every data package in data/
+	$(BIN)/xxgk validate
+
+pages: $(SETUP) ## Validate, then generate the site's pages into docs/
+	$(BIN)/xxgk build
+
+site: pages ## Build the website into site/ (mkdocs build --strict)
+	$(BIN)/mkdocs build --strict --quiet
+	@echo "site built in site/ ; preview with: make serve"
+
+serve: pages ## Preview the site on http://127.0.0.1:8000/
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+browser: ## Install Debian's chromium and CJK fonts for the browser tests
+	scripts/bootstrap.sh browser
+
+test: $(SETUP) browser ## Run every test (builds the site, drives headless Chromium)
+	$(BIN)/python -m pytest
+
+test-fast: $(SETUP) ## Run the tests that need no browser
+	$(BIN)/python -m pytest -m "not browser"
+
+clean: ## Remove generated pages, the built site and test artefacts
+	rm -rf site docs/reports docs/templates docs/downloads docs/index.md docs/data-quality.md docs/assets/generated test-artifacts
