@@ -3,6 +3,7 @@
 
 VENV := .venv
 BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
 SETUP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
@@ -23,7 +24,9 @@ pages: $(SETUP) ## Validate, then generate the site's pages into docs/
 	$(BIN)/xxgk build
 
 site: pages ## Build the website into site/ (mkdocs build --strict)
-	$(BIN)/mkdocs build --strict --quiet
+	rm -rf site.tmp
+	$(BIN)/mkdocs build --strict --quiet --site-dir site.tmp
+	rm -rf site && mv site.tmp site
 	@echo "site built in site/ ; preview with: make serve"
 
 serve: pages ## Preview the site on http://127.0.0.1:8000/
@@ -39,4 +42,4 @@ test-fast: $(SETUP) ## Run the tests that need no browser
 	$(BIN)/python -m pytest -m "not browser"
 
 clean: ## Remove generated pages, the built site and test artefacts
-	rm -rf site docs/reports docs/templates docs/downloads docs/index.md docs/data-quality.md docs/assets/generated test-artifacts
+	rm -rf site docs/reports docs/codebook docs/downloads docs/index.md docs/data-quality.md docs/assets/generated test-artifacts

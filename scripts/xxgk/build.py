@@ -1,0 +1,598 @@
+"""`xxgk build`: generate the site's pages from data/ into docs/.
+
+Plain Python writing Markdown with HTML blocks; MkDocs then renders them
+(`mkdocs build --strict`). Generated folders are written into a scratch
+folder first and moved into docs/ only when every page is written, so a
+failure never leaves a half-written site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+import tempfile
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from . import downloads, model, paths
+from .charts import bar_chart
+from .findings import ERROR, SOURCE, render_text
+from .model import Report, Template, cell_ref, fmt, parse_cell_ref
+from .rules import BROKEN, HOLDS, evaluate
+from .site import SiteConfig, front_matter, h, md_text, rel, site_config
+
+GENERATED = ["index.md", "reports", "codebook", "downloads"]
+STATE_ZH = {"printed": "原文", "corrected": "校正", "derived": "推算", "missing": "缺失"}
+KIND_ZH = {"glyph": "误识字", "fragment": "拆碎的字", "debris": "删除杂散内容", "layout": "排版规则",
+           "derived-rule": "按规则推算", "derived-prose": "取自正文", "unreadable": "无法读出"}
+NUMERALS = "零一二三四五六七八九十"
+
+
+def numeral(n: int) -> str:
+    return NUMERALS[n] if 0 <= n <= 10 else str(n)
+
+
+class Pages:
+    """Collects generated files under a scratch docs folder."""
+
+    def __init__(self, root: Path, config: SiteConfig):
+        self.root = root
+        self.config = config
+        self.count = 0
+
+    def write(self, doc_path: str, text: str) -> None:
+        path = self.root / doc_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.count += 1
+
+
+class ReportView:
+    """One report with everything its pages need, computed once."""
+
+    def __init__(self, report: Report, template: Template, findings: list):
+        self.r = report
+        self.t = template
+        self.id = report.id
+        self.meta = report.meta
+        self.stats = report.values()
+        self.values = {c: row["value"] for c, row in self.stats.items()}
+        self.results = evaluate(template, self.values)
+        self.source_findings = [f for f in findings if f.severity == SOURCE]
+        self.base = f"reports/{self.id}/"
+        self.sections = self._stat_sections()
+        self.prose_sections = [p for p in report.prose if p["kind"] == "section"]
+
+    # --- paths
+    def doc(self, name: str) -> str:
+        return f"{self.base}{name}.md" if name != "index" else f"{self.base}index.md"
+
+    def data_path(self, resource: str) -> str:
+        return paths.rel(self.r.resource_path(resource))
+
+    def _stat_sections(self) -> list[dict]:
+        """Pages of the statistics tables: one per section number of the template rows."""
+        out = []
+        for table in sorted(self.t.tables, key=lambda x: x["order"]):
+            rows = self.t.table_rows(table["key"])
+            numbers = sorted({r["section"] for r in rows})
+            for n in numbers:
+                srows = [r for r in rows if r["section"] == n]
+                heads = [r for r in srows if r["level"] == 0]
+                title = heads[0]["label"] if len(numbers) > 1 and heads else table["label"]
+                out.append({"n": n, "table": table, "rows": srows, "title": title, "page": f"stats-{n}"})
+        return out
+
+    def section_of_row(self, table: str, row: str) -> dict | None:
+        for s in self.sections:
+            if s["table"]["key"] == table and any(r["key"] == row for r in s["rows"]):
+                return s
+        return None
+
+    def counts(self) -> dict:
+        states = defaultdict(int)
+        for row in self.r.statistics:
+            states[row["state"]] += 1
+        status = defaultdict(int)
+        for res in self.results:
+            status[res.status] += 1
+        return {"states": states, "rules": status, "cells": len(self.r.statistics),
+                "ledger": len(self.r.corrections), "source_findings": len(self.source_findings)}
+
+    def headline(self, name: str) -> Decimal | None:
+        ref = (self.t.descriptor.get("x-headline") or {}).get(name)
+        return self.values.get(parse_cell_ref(ref)) if ref else None
+
+
+# --- pieces ---------------------------------------------------------------------------
+
+def local_nav(v: ReportView, current: str) -> str:
+    def link(name, label):
+        cur = ' aria-current="page"' if name == current else ""
+        return f'<a href="{rel(v.doc(current), v.doc(name))}"{cur}>{h(label)}</a>'
+
+    parts = [f'<nav class="xxgk-local" aria-label="本报告的页面">', link("index", "报告概览"), "<br>",
+             '<span class="group">正文</span>']
+    parts += [link(f"text-{p['section']}", p["text"]) for p in v.prose_sections]
+    parts += ["<br>", '<span class="group">统计表</span>']
+    parts += [link(s["page"], s["title"]) for s in v.sections]
+    parts += ["<br>", link("corrections", "勘误记录"), " · ", link("source", "原始文件（带行号）"), "</nav>"]
+    return " ".join(parts) + "\n\n"
+
+
+def source_link(v: ReportView, from_page: str, line: int | None, label: str | None = None) -> str:
+    if not line:
+        return ""
+    return f'<a href="{rel(v.doc(from_page), v.doc("source"), f"L{line}")}">{h(label or f"原文第 {line} 行")}</a>'
+
+
+def value_cell(row: dict | None) -> str:
+    if row is None or row["value"] is None:
+        return '<td class="num"><span class="missing">缺失</span></td>'
+    state = row["state"]
+    mark = f'<span class="state state-{state}">{STATE_ZH[state]}</span>' if state in ("corrected", "derived") else ""
+    return f'<td class="num" data-sort="{h(fmt(row["value"]))}">{h(fmt(row["value"]))}{mark}</td>'
+
+
+def note_cell(v: ReportView, page: str, cells: list[dict]) -> str:
+    bits = []
+    for row in cells:
+        if row is None:
+            continue
+        src = row["source_value"]
+        src_txt = f"原文：“{src}”" if src else "原文此格为空"
+        link = source_link(v, page, row["source_line"], f"第 {row['source_line']} 行，{src_txt}") if row["source_line"] else ""
+        if row["note"] or row["state"] != "printed":
+            body = f"<p>{h(row['note'])}</p>" if row["note"] else ""
+            summary = {"printed": "说明", "corrected": "校正依据", "derived": "推算依据", "missing": "缺失原因"}[row["state"]]
+            bits.append(f'<details class="note"><summary>{summary}</summary>{body}<p>{link}</p></details>')
+        elif link:
+            bits.append(link)
+    return f'<td class="src">{"".join(bits)}</td>'
+
+
+def stats_table(v: ReportView, section: dict) -> str:
+    table = section["table"]["key"]
+    cols = v.t.value_columns(table)
+    page = section["page"]
+    head = "<tr><th>指标</th><th>单位</th>" + "".join(f'<th class="num">{h(c["label"])}</th>' for c in cols) + "<th>说明与原文</th></tr>"
+    body = []
+    for r in section["rows"]:
+        cls = f'lvl-{r["level"]} {"heading" if r["kind"] == "heading" else "item"}'
+        label = f'<td class="label">{h(r["label"])}</td>'
+        if r["kind"] == "heading":
+            body.append(f'<tr id="row-{h(r["key"])}" class="{cls}">{label}<td></td>' + "<td></td>" * len(cols) + "<td></td></tr>")
+            continue
+        rows = [v.stats.get((table, r["key"], c["key"])) for c in cols]
+        body.append(f'<tr id="row-{h(r["key"])}" class="{cls}">{label}<td class="unit">{h(r["unit"])}</td>'
+                    + "".join(value_cell(x) for x in rows) + note_cell(v, page, rows) + "</tr>")
+    return (f'<div class="xxgk-scroll"><table class="xxgk-stats" data-table="{h(table)}"><thead>{head}</thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>\n\n')
+
+
+def charts_for(v: ReportView, section: dict) -> str:
+    """A bar chart for each row whose item children share one unit (a breakdown)."""
+    table = section["table"]["key"]
+    cols = v.t.value_columns(table)
+    col = cols[-1]["key"]  # the total column of a matrix, the only column otherwise
+    out = []
+    for parent in section["rows"]:
+        kids = [r for r in section["rows"] if r["parent"] == parent["key"] and r["kind"] == "item"]
+        if len(kids) < 2 or len({k["unit"] for k in kids}) != 1:
+            continue
+        if parent["kind"] == "heading" and any(r["parent"] == k["key"] for k in kids for r in section["rows"]):
+            continue  # a heading over several totals is not a breakdown
+        unit = kids[0]["unit"]
+        items = [(k["label"], v.values.get((table, k["key"], col))) for k in kids]
+        title = f"{parent['label']}（{unit}）"
+        chart_id = f"chart-{parent['key']}"
+        rows = "".join(f"<tr><td>{h(lbl)}</td><td class=\"num\">{h(fmt(val)) if val is not None else '缺失'}</td></tr>"
+                       for lbl, val in items)
+        out.append(
+            f'<figure class="xxgk-chart" id="{chart_id}">{bar_chart(chart_id, title, unit, items)}'
+            f'<figcaption>图：{h(title)}。虚线框表示缺失值。</figcaption>'
+            f'<details class="note"><summary>图表数据</summary><table><thead><tr><th>项目</th><th>{h(unit)}</th></tr></thead>'
+            f'<tbody>{rows}</tbody></table></details></figure>\n\n')
+    return "".join(out)
+
+
+def prose_html(v: ReportView, page: str, p: dict) -> str:
+    """A paragraph with the figures that repeat the table linked to their rows."""
+    text = p["text"]
+    spans = []
+    for fig in v.r.figures:
+        if fig["paragraph"] != p["id"]:
+            continue
+        start = text.find(fig["sentence"])
+        if start < 0:
+            continue
+        q = text.find(fig["quote"], start)
+        if q < 0 or any(a < q + len(fig["quote"]) and q < b for a, b, _ in spans):
+            continue
+        cells = (fig["cells"] or "").split()
+        if cells:
+            table, row, _ = parse_cell_ref(cells[0])
+            sec = v.section_of_row(table, row)
+            labels = "、".join(v.t.row(*parse_cell_ref(c)[:2])["label"] for c in cells)
+            href = rel(v.doc(page), v.doc(sec["page"]), f"row-{row}")
+            spans.append((q, q + len(fig["quote"]),
+                          f'<a class="figure" href="{href}" title="统计表：{h(labels)}">{h(fig["quote"])}</a>'))
+    spans.sort()
+    out, pos = [], 0
+    for a, b, html in spans:
+        out += [h(text[pos:a]), html]
+        pos = b
+    out.append(h(text[pos:]))
+    return f'<p id="{h(p["id"])}">{"".join(out)}</p>\n\n'
+
+
+def citations(v: ReportView, config: SiteConfig) -> str:
+    meta = v.meta
+    today = dt.date.today().isoformat()
+    pub = meta["published"]
+    url = f"{config.site_url.rstrip('/')}/reports/{v.id}/"
+    year = pub.year if pub else meta["year"] + 1
+    gbt_report = f"{meta['agency']}. {meta['title']}[R]. {year}."
+    gbt_data = (f"政府信息公开年报开放数据. {meta['title']}：整理数据[DS/OL]. ({today})[{today}]. {url}.")
+    bib = (f"@techreport{{{v.id.replace('-', '_')},\n  author = {{{{{meta['agency']}}}}},\n  title = {{{meta['title']}}},\n"
+           f"  institution = {{{meta['agency']}}},\n  year = {{{year}}},\n"
+           + (f"  date = {{{pub.isoformat()}}},\n" if pub else "")
+           + f"  note = {{整理数据：政府信息公开年报开放数据，{url}}},\n  url = {{{url}}}\n}}")
+    return (
+        "## 引用\n\n"
+        "GB/T 7714—2015，引用报告：\n\n"
+        f'<pre class="cite"><code>{h(gbt_report)}</code></pre>\n\n'
+        "GB/T 7714—2015，引用本站整理的数据：\n\n"
+        f'<pre class="cite"><code>{h(gbt_data)}</code></pre>\n\n'
+        "BibTeX：\n\n"
+        f'<pre class="cite"><code>{h(bib)}</code></pre>\n\n')
+
+
+# --- pages ------------------------------------------------------------------------------
+
+def page_meta(v: ReportView, config: SiteConfig, title: str, data_resource: str, page: str, **extra) -> str:
+    return front_matter(title=title, edit_url=config.edit_url(v.data_path(data_resource)),
+                        report_url=config.report_url(v.id, page), **extra)
+
+
+def report_page(v: ReportView, config: SiteConfig, pages: Pages) -> None:
+    m = v.meta
+    page = "index"
+    c = v.counts()
+    tpl_link = rel(v.doc(page), f"codebook/{v.t.id}.md")
+    dl = f"downloads/{v.id}/"
+    rows = [
+        ("机构", f"{h(m['agency'])}（编号 <code>{h(m['agency_id'])}</code>）"),
+        ("地区", f"{h(m['region'])}（行政区划代码 {h(m['region_code'])}）"),
+        ("报告年度", f"{m['year']} 年（统计期间 {m['year']}-01-01 至 {m['year']}-12-31）"),
+        ("发布日期", h(m["published"].isoformat()) if m["published"] else '<span class="missing">不详</span>'),
+        ("统计表模板", f'<a href="{tpl_link}">{h(v.t.title)}</a>'),
+        ("原始文件", f'{h({"ocr-text": "扫描件的 OCR 文本", "pdf-text": "带文字层的 PDF", "pdf-scan": "扫描 PDF", "html": "网页"}[m["source_kind"]])}：'
+                  f'<a href="{rel(v.doc(page), v.doc("source"))}">带行号查看</a> · '
+                  f'<a href="{rel(v.doc(page), dl + v.r.source_resource["path"])}">下载原样文件</a>'
+                  + (f' · <a href="{h(m["source_url"])}">发布网址</a>' if m["source_url"] else "")),
+        ("数据许可", " ".join(h(x.get("title") or x.get("name")) for x in v.r.descriptor.get("licenses", []))),
+        ("整理者", "、".join(h(x.get("title")) for x in v.r.descriptor.get("contributors", []))),
+    ]
+    table = "".join(f"<tr><th>{k}</th><td>{val}</td></tr>" for k, val in rows)
+    st = c["states"]
+    quality = (
+        f"统计表共 {c['cells']} 个数值：原文 {st['printed']} 个，校正 {st['corrected']} 个，推算 {st['derived']} 个，"
+        f"<span class=\"missing\">缺失 {st['missing']} 个</span>。表内算术规则 {len(v.results)} 条："
+        f"成立 {c['rules'][HOLDS]} 条，不成立 {c['rules'][BROKEN]} 条，因缺失无法检查 {c['rules']['unknown']} 条。"
+        f"勘误记录 {c['ledger']} 条。")
+    rule_rows = []
+    for res in v.results:
+        status = {HOLDS: "✓ 成立", BROKEN: "✗ 不成立", "unknown": "？无法检查"}[res.status]
+        miss = ""
+        if res.missing:
+            miss = "缺失：" + "、".join(h(v.t.row(c_[0], c_[1])["label"]) for c_ in res.missing)
+        rule_rows.append(f"<tr><td>{h(res.id)}</td><td>{h(res.rule['label'])}</td><td>{status}</td>"
+                         f"<td>{h(res.explain(v.values))}</td><td>{miss}</td></tr>")
+    if v.source_findings:
+        sf = "".join(f"<li><strong>{h(f.title)}</strong>：{h(f.message)}</li>" for f in v.source_findings)
+        source_block = f"<ul>{sf}</ul>"
+    else:
+        source_block = "<p>未发现原报告自相矛盾之处（统计表内的算术规则与正文中重复的数字均已核对；缺失的值无法核对）。</p>"
+    files = [(res["title"] if "title" in res else res["name"], res["path"]) for res in v.r.descriptor["resources"]]
+    dl_items = []
+    for title, path in files:
+        links = [f'<a href="{rel(v.doc(page), dl + path)}">{h(path)}</a>']
+        if path.endswith(".csv"):
+            links.append(f'<a href="{rel(v.doc(page), dl + path.replace(".csv", ".excel.csv"))}">Excel 版（UTF-8 BOM）</a>')
+        dl_items.append(f"<li>{h(title)}：{' · '.join(links)}</li>")
+    dl_items.append(f'<li>数据包描述：<a href="{rel(v.doc(page), dl + "datapackage.json")}">datapackage.json</a></li>')
+    dl_items.append(f'<li>整个数据包：<a href="{rel(v.doc(page), dl + v.id + ".zip")}">{h(v.id)}.zip</a></li>')
+    preamble = "".join(prose_html(v, page, p) for p in v.r.prose if p["section"] == "preamble")
+    text = (
+        page_meta(v, config, v.r.title, "report", "报告概览")
+        + f"# {md_text(v.r.title)}\n\n"
+        + local_nav(v, page)
+        + f'<table class="xxgk-meta"><tbody>{table}</tbody></table>\n\n'
+        + (f"## 引言\n\n{preamble}" if preamble else "")
+        + "## 数据质量\n\n"
+        + f"<p>{quality}</p>\n\n"
+        + f'<p>每一处与原文不同的地方都记在<a href="{rel(v.doc(page), v.doc("corrections"))}">勘误记录</a>里，写明理由与依据。</p>\n\n'
+        + "### 原文问题\n\n" + source_block + "\n\n"
+        + "### 表内算术规则\n\n"
+        + '<div class="xxgk-scroll"><table><thead><tr><th>规则</th><th>内容</th><th>结果</th><th>按表中数值</th><th>缺失的格</th></tr></thead>'
+        + f'<tbody>{"".join(rule_rows)}</tbody></table></div>\n\n'
+        + "## 下载\n\n" + f'<ul>{"".join(dl_items)}</ul>\n\n'
+        + citations(v, config)
+    )
+    pages.write(v.doc(page), text)
+
+
+def text_pages(v: ReportView, config: SiteConfig, pages: Pages) -> None:
+    numbered = [p["section"] for p in v.prose_sections]
+    for sec in numbered:
+        page = f"text-{sec}"
+        head = next(p for p in v.r.prose if p["section"] == sec and p["kind"] == "section")
+        body = []
+        for p in v.r.prose:
+            in_section = p["section"] == sec or (p["section"] == "closing" and sec == numbered[-1])
+            if not in_section or p is head:
+                continue
+            if p["kind"] == "subsection":
+                body.append(f"## {md_text(p['text'])} {{ #{p['id']} }}\n\n")
+            elif p["kind"] == "closing":
+                body.append(f'<p id="{h(p["id"])}" class="closing"><em>{h(p["text"])}</em></p>\n\n')
+            else:
+                body.append(prose_html(v, page, p))
+        text = (page_meta(v, config, f"{head['text']}｜{v.r.title}", "prose", f"正文{head['text']}")
+                + f"# {md_text(head['text'])}\n\n"
+                + f'<p class="xxgk-sub">{h(v.r.title)}</p>\n\n' + local_nav(v, page) + "".join(body)
+                + f'<p class="xxgk-hint">带下划线的数字在统计表中也出现，点击可跳到对应的行。</p>\n\n')
+        pages.write(v.doc(page), text)
+
+
+def stats_pages(v: ReportView, config: SiteConfig, pages: Pages) -> None:
+    for s in v.sections:
+        page = s["page"]
+        units = sorted({r["unit"] for r in s["rows"] if r["unit"]})
+        text = (page_meta(v, config, f"{s['title']}｜{v.r.title}", "statistics", f"统计表{s['title']}")
+                + f"# {md_text(s['title'])}\n\n"
+                + f'<p class="xxgk-sub">{h(v.r.title)} · 统计表</p>\n\n' + local_nav(v, page)
+                + '<p>“缺失”表示原文此格为空或无法辨认，不等于 0。'
+                + '<span class="state state-derived">推算</span>：按表内规则或正文得出；'
+                + '<span class="state state-corrected">校正</span>：原文字符误识后更正。点“说明”看依据。</p>\n\n'
+                + '<div data-search-exclude markdown="0">\n' + stats_table(v, s) + "</div>\n\n"
+                + charts_for(v, s)
+                + (f"<p>单位：{h('、'.join(units))}。</p>\n\n" if units else ""))
+        pages.write(v.doc(page), text)
+
+
+def corrections_page(v: ReportView, config: SiteConfig, pages: Pages) -> None:
+    page = "corrections"
+    paras = {p["id"]: p for p in v.r.prose}
+    rows = []
+    for e in v.r.corrections:
+        if e["resource"] == "statistics":
+            table, row, _ = parse_cell_ref(e["target"])
+            sec = v.section_of_row(table, row)
+            where = f'<a href="{rel(v.doc(page), v.doc(sec["page"]), f"row-{row}")}">统计表：{h(v.t.row(table, row)["label"])}</a>'
+        elif e["target"] == "*":
+            where = "全部正文" if e["source_line"] is None else "正文之外"
+        else:
+            p = paras[e["target"]]
+            target_page = f"text-{p['section']}" if p["section"] not in ("preamble", "closing") else (
+                "index" if p["section"] == "preamble" else f"text-{v.prose_sections[-1]['section']}")
+            where = f'<a href="{rel(v.doc(page), v.doc(target_page), p["id"])}">正文 {h(p["id"])}</a>'
+        line = source_link(v, page, e["source_line"]) if e["source_line"] else ""
+        src = h(e["source_text"]) if e["source_text"] else "<em>（空）</em>"
+        pub = h(e["published_text"]) if e["published_text"] else "<em>（删除或缺失）</em>"
+        rows.append(f'<tr id="{h(e["id"])}"><td>{h(e["id"])}</td><td>{where}<br>{line}</td>'
+                    f'<td><span class="diff-old">{src}</span> → <span class="diff-new">{pub}</span></td>'
+                    f"<td>{KIND_ZH.get(e['kind'], h(e['kind']))}</td><td>{h(e['reason'])}</td><td>{h(e['evidence'])}</td>"
+                    f"<td class=\"num\">{e['count']}</td></tr>")
+    text = (page_meta(v, config, f"勘误记录｜{v.r.title}", "corrections", "勘误记录")
+            + "# 勘误记录\n\n" + f'<p class="xxgk-sub">{h(v.r.title)}</p>\n\n' + local_nav(v, page)
+            + "<p>本站发布的数据与原始文件不同的每一处都在这里：原文 → 发布文本，连同理由与依据。"
+            + "正文的每一段都可由“原始文件 + 本表”重新得出，<code>xxgk validate</code> 会逐段核对。</p>\n\n"
+            + '<div class="xxgk-scroll"><table class="sortable"><thead><tr><th>编号</th><th>位置</th><th>原文 → 发布</th>'
+            + '<th>类别</th><th>理由</th><th>依据</th><th>次数</th></tr></thead>'
+            + f'<tbody>{"".join(rows)}</tbody></table></div>\n\n')
+    pages.write(v.doc(page), text)
+
+
+def source_page(v: ReportView, config: SiteConfig, pages: Pages) -> None:
+    page = "source"
+    lines = v.r.source_lines()
+    body = "".join(f'<span class="ln" id="L{n}" data-n="{n}">{h(t) or " "}</span>' for n, t in enumerate(lines, 1))
+    res = v.r.source_resource
+    text = (front_matter(title=f"原始文件｜{v.r.title}", edit_url=config.blob_url(paths.rel(v.r.source_path)),
+                         search={"exclude": True})
+            + "# 原始文件\n\n" + f'<p class="xxgk-sub">{h(v.r.title)}</p>\n\n' + local_nav(v, page)
+            + f"<p>原样保存，未作任何改动（sha256 <code>{h(str(res.get('hash', '')).split(':')[-1])}</code>）。"
+            + "统计表与勘误记录中的“原文第 N 行”都指这里的行号。</p>\n\n"
+            + f'<pre class="xxgk-source">{body}</pre>\n\n')
+    pages.write(v.doc(page), text)
+
+
+def reports_index(views: list[ReportView], pages: Pages) -> None:
+    by_year = defaultdict(list)
+    for v in views:
+        by_year[v.meta["year"]].append(v)
+    parts = [front_matter(title="全部报告"), "# 全部报告\n\n",
+             f"<p>共 {len(views)} 份报告，按报告年度、地区排列。</p>\n\n"]
+    for year in sorted(by_year, reverse=True):
+        parts.append(f"## {year} 年度\n\n")
+        by_region = defaultdict(list)
+        for v in by_year[year]:
+            by_region[(v.meta["region_code"], v.meta["region"])].append(v)
+        for (code, region), vs in sorted(by_region.items()):
+            items = "".join(f'<li><a href="{rel("reports/index.md", v.doc("index"))}">{h(v.meta["agency"])}</a></li>'
+                            for v in sorted(vs, key=lambda x: x.meta["agency_id"]))
+            parts.append(f"<h3>{h(region)}（{h(code)}）</h3><ul>{items}</ul>\n\n")
+    pages.write("reports/index.md", "".join(parts))
+
+
+def home_page(views: list[ReportView], templates: dict[str, Template], pages: Pages) -> None:
+    total = defaultdict(int)
+    for v in views:
+        for k, n in v.counts()["states"].items():
+            total[k] += n
+    cells = sum(total.values())
+    agencies = len({v.meta["agency_id"] for v in views})
+    years = sorted({v.meta["year"] for v in views})
+    ledger = sum(len(v.r.corrections) for v in views)
+    rows = []
+    for v in sorted(views, key=lambda x: (-x.meta["year"], x.meta["agency_id"])):
+        c = v.counts()
+
+        def num(x):
+            return f'<td class="num" data-sort="{fmt(x)}">{fmt(x)}</td>' if x is not None else '<td class="num" data-sort="-1"><span class="missing">缺失</span></td>'
+
+        rows.append(
+            f'<tr><td><a href="{rel("index.md", v.doc("index"))}">{h(v.meta["agency"])}</a></td>'
+            f'<td>{h(v.meta["region"])}</td><td class="num">{v.meta["year"]}</td>'
+            f'<td><a href="{rel("index.md", "codebook/" + v.t.id + ".md")}">{h(v.t.id)}</a></td>'
+            + num(v.headline("requests_received")) + num(v.headline("proactive_items"))
+            + f'<td class="num" data-sort="{c["rules"][HOLDS]}">{c["rules"][HOLDS]}/{len(v.results)}</td>'
+            + f'<td class="num">{c["states"]["missing"]}</td><td class="num">{c["source_findings"]}</td></tr>')
+    text = (
+        front_matter(title="首页")
+        + "# 政府信息公开年报开放数据\n\n"
+        + "<p>各级政府机关每年发布《政府信息公开工作年度报告》。本站把这些报告整理成可核对、可下载的开放数据："
+        + "统计表的每个数值都能在原始文件中找到，或在勘误记录中说明来历；读不出的值标为“缺失”，从不猜测。</p>\n\n"
+        + '<div class="grid cards xxgk-headline" markdown="0"><ul>'
+        + f"<li><strong>{len(views)}</strong> 份报告</li><li><strong>{agencies}</strong> 个机关</li>"
+        + f"<li><strong>{h('、'.join(map(str, years)))}</strong> 年度</li>"
+        + f"<li><strong>{cells}</strong> 个统计数值，其中缺失 {total['missing']} 个、推算 {total['derived']} 个、校正 {total['corrected']} 个</li>"
+        + f"<li><strong>{ledger}</strong> 条勘误记录</li></ul></div>\n\n"
+        + "## 全部报告\n\n<p>点击表头可排序。“规则”为成立的表内算术规则数 / 规则总数；“原文问题”为原报告自相矛盾之处。</p>\n\n"
+        + '<div class="xxgk-scroll"><table class="sortable" id="reports"><thead><tr><th>机关</th><th>地区</th><th>年度</th>'
+        + "<th>模板</th><th>收到申请（件）</th><th>主动公开（条）</th><th>规则</th><th>缺失</th><th>原文问题</th></tr></thead>"
+        + f'<tbody>{"".join(rows)}</tbody></table></div>\n\n'
+        + f'<p><a href="{rel("index.md", "downloads/index.md")}">下载全部数据</a> · '
+        + f'<a href="{rel("index.md", "guide.md")}">如何使用数据</a> · '
+        + f'<a href="{rel("index.md", "about.md")}">关于本站与纠错</a></p>\n')
+    pages.write("index.md", text)
+
+
+def template_pages(templates: dict[str, Template], config: SiteConfig, pages: Pages) -> None:
+    items = "".join(f'<li><a href="{rel("codebook/index.md", f"codebook/{t.id}.md")}">{h(t.title)}</a>（<code>{h(t.id)}</code>）</li>'
+                    for t in templates.values())
+    pages.write("codebook/index.md", front_matter(title="统计表模板") + "# 统计表模板\n\n"
+                + "<p>每种统计表格式（模板）都是数据：行、列、单位与表内算术规则。每一行有稳定的英文键，"
+                + "标签按官方表格原样保存，另有用于匹配的规范化标签。</p>\n\n" + f"<ul>{items}</ul>\n")
+    for t in templates.values():
+        doc = f"codebook/{t.id}.md"
+        rules_of = defaultdict(list)
+        for rule in t.rules:
+            for ref in rule["total"].split() + rule["parts"].split():
+                rules_of[(rule["table"], ref.split(":")[0])].append(rule["id"])
+        parts = [front_matter(title=t.title, edit_url=config.edit_url(paths.rel(t.folder / "rows.csv"))),
+                 f"# {md_text(t.title)}\n\n", f"<p>模板编号 <code>{h(t.id)}</code>。{h(t.descriptor.get('description', ''))}</p>\n\n"]
+        for table in sorted(t.tables, key=lambda x: x["order"]):
+            cols = t.value_columns(table["key"])
+            parts.append(f"## {md_text(table['label'])}\n\n<p>{h(table['label_en'])}。数值列："
+                         + "、".join(f"{h(c['label'])}（<code>{h(c['key'])}</code>，{h(c['label_en'])}）" for c in cols) + "</p>\n\n")
+            body = []
+            for r in t.table_rows(table["key"]):
+                rl = " ".join(f'<a href="#rule-{h(x)}">{h(x)}</a>' for x in rules_of.get((table["key"], r["key"]), []))
+                body.append(f'<tr id="{h(r["key"])}" class="lvl-{r["level"]}"><td><code>{h(r["key"])}</code></td>'
+                            f'<td class="label">{h(r["label"])}</td><td>{h(r["label_en"])}</td><td>{h(r["unit"])}</td>'
+                            f'<td>{"分组标题" if r["kind"] == "heading" else h(r["value_type"])}</td><td>{h(r["definition"])}</td><td>{rl}</td></tr>')
+            parts.append('<div class="xxgk-scroll"><table class="xxgk-stats"><thead><tr><th>键</th><th>标签（原文）</th><th>English label</th>'
+                         f'<th>单位</th><th>类型</th><th>说明 / Definition</th><th>规则</th></tr></thead><tbody>{"".join(body)}</tbody></table></div>\n\n')
+        rule_rows = "".join(
+            f'<tr id="rule-{h(r["id"])}"><td>{h(r["id"])}</td><td>{h(r["label"])}</td><td>{h(r["label_en"])}</td>'
+            f'<td>{h({"strict": "必须成立", "soft": "通常成立"}[r["severity"]])} / {h(r["severity"])}</td></tr>' for r in t.rules)
+        parts.append("## 表内算术规则 / Arithmetic rules\n\n"
+                     + '<div class="xxgk-scroll"><table><thead><tr><th>编号</th><th>规则</th><th>Rule</th><th>严格程度</th></tr></thead>'
+                     + f"<tbody>{rule_rows}</tbody></table></div>\n\n")
+        pages.write(doc, "".join(parts))
+
+
+def downloads_page(views: list[ReportView], templates: dict[str, Template], pages: Pages) -> None:
+    doc = "downloads/index.md"
+    parts = [front_matter(title="数据下载"), "# 数据下载\n\n",
+             "<p>所有文件都是 UTF-8 编码的 CSV，第一行是列名，空格表示缺失（不是 0），数值不带千位分隔符，金额以万元计。"
+             "每个数据包的 <code>datapackage.json</code> 说明每一列的含义与约束（Frictionless Data 标准）。"
+             "文件名以 <code>.excel.csv</code> 结尾的是带 BOM 的副本，在中文 Windows 的 Excel 中双击即可正确显示。</p>\n\n",
+             "## 全部统计数值（长表）\n\n",
+             "<p>每份报告的每个统计数值一行：报告编号、机关、年度、模板、表/行/列的键与标签、单位、数值、状态。</p>\n\n<ul>",
+             f'<li><a href="all-statistics.csv">all-statistics.csv</a> · <a href="all-statistics.excel.csv">Excel 版</a> · '
+             f'<a href="all-statistics.datapackage.json">表结构</a></li></ul>\n\n',
+             "## 各报告的数据包\n\n"]
+    for v in sorted(views, key=lambda x: (-x.meta["year"], x.meta["agency_id"])):
+        files = []
+        for res in v.r.descriptor["resources"]:
+            links = [f'<a href="{h(v.id)}/{h(res["path"])}">{h(res["path"])}</a>']
+            if res["path"].endswith(".csv"):
+                links.append(f'<a href="{h(v.id)}/{h(res["path"].replace(".csv", ".excel.csv"))}">Excel 版</a>')
+            files.append(f"<li>{h(res.get('title', res['name']))}：{' · '.join(links)}</li>")
+        files.append(f'<li><a href="{h(v.id)}/datapackage.json">datapackage.json</a> · <a href="{h(v.id)}/{h(v.id)}.zip">整个数据包（zip）</a></li>')
+        parts.append(f'<h3 id="{h(v.id)}">{h(v.r.title)}</h3><ul>{"".join(files)}</ul>\n\n')
+    parts.append("## 统计表模板\n\n")
+    for t in templates.values():
+        files = [f'<a href="templates/{h(t.id)}/{h(res["path"])}">{h(res["path"])}</a>' for res in t.descriptor["resources"]]
+        parts.append(f'<h3 id="template-{h(t.id)}">{h(t.title)}</h3><p>{" · ".join(files)} · '
+                     f'<a href="templates/{h(t.id)}/datapackage.json">datapackage.json</a> · '
+                     f'<a href="templates/{h(t.id)}/{h(t.id)}.zip">zip</a></p>\n\n')
+    pages.write(doc, "".join(parts))
+
+
+# --- driver ------------------------------------------------------------------------------
+
+def build(check: bool = True, docs_dir: Path | None = None, data_dir: Path | None = None) -> int:
+    # Load inputs.
+    from .validate import validate
+
+    docs_dir = docs_dir or paths.DOCS
+    data_dir = data_dir or paths.DATA
+    templates_dir, reports_dir = data_dir / "templates", data_dir / "reports"
+    findings = []
+    if check:
+        findings, _ = validate([str(templates_dir), str(reports_dir)])
+        if any(f.severity == ERROR for f in findings):
+            sys.stdout.write(render_text(findings, []))
+            sys.stdout.write("数据有错误，没有生成页面。\n")
+            return 1
+    config = site_config()
+    templates = {f.name: model.load_template(f) for f in model.template_folders(templates_dir)}
+    by_folder = defaultdict(list)
+    for f in findings:
+        by_folder[f.file.split("/")[-2] if "/" in f.file else ""].append(f)
+    views = []
+    for folder in model.report_folders(reports_dir):
+        report = model.load_report(folder)
+        views.append(ReportView(report, templates[report.meta["template"]], by_folder.get(folder.name, [])))
+
+    # Process data.
+    scratch = Path(tempfile.mkdtemp(prefix=".xxgk-build-", dir=docs_dir.parent))
+    try:
+        pages = Pages(scratch, config)
+        long = []
+        for v in views:
+            report_page(v, config, pages)
+            text_pages(v, config, pages)
+            stats_pages(v, config, pages)
+            corrections_page(v, config, pages)
+            source_page(v, config, pages)
+            downloads.write_package_downloads(v.r.folder, v.r.descriptor, v.id, scratch / "downloads" / v.id)
+            long += downloads.long_rows(v.r, v.t)
+        for t in templates.values():
+            downloads.write_package_downloads(t.folder, t.descriptor, t.id, scratch / "downloads" / "templates" / t.id)
+        downloads.write_long_table(long, scratch / "downloads")
+        reports_index(views, pages)
+        home_page(views, templates, pages)
+        template_pages(templates, config, pages)
+        downloads_page(views, templates, pages)
+
+        # Save outputs.
+        for name in GENERATED:
+            target = docs_dir / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+            if (scratch / name).exists():
+                shutil.move(str(scratch / name), str(target))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"生成了 {pages.count} 个页面（{len(views)} 份报告，{len(templates)} 个模板）到 {paths.rel(docs_dir)}/")
+    return 0
