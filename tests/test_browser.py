@@ -1,0 +1,143 @@
+"""What only a browser shows: search, navigation, notes, charts, no third-party requests.
+
+Drives Debian's Chromium (installed by `make test`) with Playwright, against the
+built site served on 127.0.0.1. Screenshots go to test-artifacts/screenshots/.
+"""
+
+import functools
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from conftest import ROOT, SEED
+
+pytestmark = pytest.mark.browser
+REPORT = SEED.name
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run `make browser` (installs Debian's chromium and fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """A page that records every request that leaves the local server."""
+    pg = browser.new_page()
+    pg.foreign = []
+    host = urlsplit(base_url).netloc
+
+    def record(request):
+        if urlsplit(request.url).netloc not in (host, "") and not request.url.startswith("data:"):
+            pg.foreign.append(request.url)
+
+    pg.on("request", record)
+    yield pg
+    assert pg.foreign == [], f"requests to other hosts: {pg.foreign}"
+    pg.close()
+
+
+def shoot(pg, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_pages_open_and_render(page, base_url, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    for path, name in [("", "home"), (f"reports/{REPORT}/", "report"), (f"reports/{REPORT}/stats-3/", "stats-3"),
+                       (f"reports/{REPORT}/text-1/", "text-1"), (f"reports/{REPORT}/corrections/", "corrections")]:
+        response = page.goto(base_url + path)
+        assert response.status == 200, path
+        page.wait_for_load_state("networkidle")
+        assert page.locator("h1").first.inner_text().strip()
+        shoot(page, f"{name}-{width}")
+
+
+def test_home_table_sorts(page, base_url):
+    page.goto(base_url)
+    header = page.locator("table#reports th button", has_text="年度")
+    header.click()
+    assert page.locator("table#reports th", has_text="年度").get_attribute("aria-sort") == "ascending"
+    header.click()
+    assert page.locator("table#reports th", has_text="年度").get_attribute("aria-sort") == "descending"
+
+
+@pytest.mark.parametrize("query,expected_page", [("信函申请", "text-1"), ("微信传播指数", "text-1")])
+def test_chinese_search_finds_words_from_mid_sentence(page, base_url, query, expected_page):
+    page.goto(base_url)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.fill(query)
+    box.press("End")
+    page.locator(".md-search-result__item a").first.wait_for(timeout=15000)
+    hrefs = [a.get_attribute("href") for a in page.locator(".md-search-result__item a").all()]
+    matches = [i for i, href in enumerate(hrefs) if f"/{expected_page}/" in href]
+    assert matches, hrefs
+    page.locator(".md-search-result__item a").nth(matches[0]).click()
+    page.wait_for_load_state("networkidle")
+    assert f"/reports/{REPORT}/{expected_page}/" in page.url
+    assert query in page.locator("article").inner_text().replace("\u200b", "")
+
+
+def test_search_from_url(page, base_url):
+    page.goto(base_url + "?q=" + quote("信函申请"))
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    assert page.locator(".md-search-result__meta").inner_text()
+
+
+def test_note_opens_by_keyboard(page, base_url):
+    page.goto(base_url + f"reports/{REPORT}/stats-3/")
+    summary = page.locator("#row-received_letter details.note summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#row-received_letter details.note").get_attribute("open") is not None
+    assert "128 − 19 − 0 − 94 − 0 = 15" in page.locator("#row-received_letter details.note").inner_text()
+
+
+def test_figure_link_jumps_to_table_row(page, base_url):
+    page.goto(base_url + f"reports/{REPORT}/text-1/")
+    page.locator('a.figure[href$="#row-received_letter"]').click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("stats-3/#row-received_letter")
+    assert page.locator("#row-received_letter td.num").inner_text().startswith("15")
+
+
+def test_chart_text_renders_in_a_cjk_font(page, base_url):
+    page.goto(base_url + f"reports/{REPORT}/stats-3/")
+    label = page.locator("#chart-requests_received svg text").first
+    assert label.text_content() == "当面申请数"
+    box = label.bounding_box()
+    assert box and box["width"] > 30  # five glyphs drawn, not collapsed
+    assert page.evaluate("document.fonts.check('16px \"Noto Sans CJK SC\"', '当面申请数')")
