@@ -7,7 +7,7 @@ export NO_MKDOCS_2_WARNING := 1
 SETUP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup validate pages site serve test test-fast browser clean
+.PHONY: help setup validate pages site serve test test-fast browser bench clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ test: $(SETUP) browser ## Run every test (builds the site, drives headless Chrom
 
 test-fast: $(SETUP) ## Run the tests that need no browser
 	$(BIN)/python -m pytest -m "not browser"
+
+bench: $(SETUP) ## Measure the build at N = 1, 10, 100, 1000 reports (SIZES=1,200 to change)
+	$(BIN)/xxgk bench --sizes $(or $(SIZES),1,10,100,1000)
 
 clean: ## Remove generated pages, the built site and test artefacts
 	rm -rf site docs/reports docs/codebook docs/downloads docs/index.md docs/data-quality.md docs/assets/generated test-artifacts

@@ -23,6 +23,12 @@ def cmd_build(args) -> int:
     return build(check=not args.no_validate)
 
 
+def cmd_bench(args) -> int:
+    from .bench import main as bench_main
+
+    return bench_main([int(x) for x in args.sizes.split(",")])
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xxgk", description="政府信息公开工作年度报告开放数据：校验数据、生成网站。")
     parser.add_argument("--version", action="version", version=f"xxgk {__version__}")
@@ -38,6 +44,10 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="从 data/ 生成网站页面到 docs/（之后运行 mkdocs build）")
     p.add_argument("--no-validate", action="store_true", help="跳过校验（仅用于调试）")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("bench", help="用 N 份生成的报告构建网站并测量耗时、内存与页面大小（不改动 data/）")
+    p.add_argument("--sizes", default="1,10,100,1000", help="逗号分隔的 N，例如 1,200")
+    p.set_defaults(func=cmd_bench)
     return parser
 
 
