@@ -38,6 +38,10 @@ python_env() {
 
 case "${1:-python}" in
   python) python_env ;;
-  browser) apt_install chromium fonts-noto-cjk ;;
+  browser)
+    # CHROMIUM may name a Chromium or Chrome already installed (GitHub's runners have Chrome,
+    # and Ubuntu's chromium package is a snap); otherwise Debian's chromium is installed.
+    if [ -n "${CHROMIUM:-}" ] && [ -x "$CHROMIUM" ]; then apt_install fonts-noto-cjk
+    else apt_install chromium fonts-noto-cjk; fi ;;
   *) echo "usage: $0 python|browser" >&2; exit 2 ;;
 esac

@@ -5,6 +5,7 @@ built site served on 127.0.0.1. Screenshots go to test-artifacts/screenshots/.
 """
 
 import functools
+import os
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -17,7 +18,7 @@ from conftest import ROOT, SEED
 
 pytestmark = pytest.mark.browser
 REPORT = SEED.name
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 
 

@@ -238,3 +238,58 @@ def test_hostile_text_is_shown_not_run(hostile_site):
     report = soup(hostile_site, f"reports/{REPORT}/")
     assert report.h1.get_text() == "山东省人力资源和社会保障厅2018年<script>x()</script>*年度*_报告_"
     assert not report.h1.find("script") and not report.h1.find("em")
+
+
+def _config():
+    import yaml
+
+    return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
+def test_every_generated_page_has_edit_and_report_links(site):
+    from urllib.parse import parse_qs
+
+    repo = _config()["repo_url"].rstrip("/")
+    generated = [p for p in site.rglob("index.html") if p.parent != site / "search"
+                 and p.relative_to(site).parts[:1] in (("reports",), ("codebook",), ("downloads",), ("index.html",))]
+    generated.append(site / "index.html")
+    assert len(generated) > 20
+    for html in generated:
+        page = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        edit = page.select_one('a[rel="edit"]')
+        assert edit is not None, html
+        prefix = f"{repo}/edit/main/"
+        assert edit["href"].startswith(prefix), (html, edit["href"])
+        target = edit["href"][len(prefix):]
+        assert target.startswith("data/") and (ROOT / target).is_file(), (html, target)
+        report = page.select_one("a.xxgk-report-link")
+        assert report is not None, html
+        url = urlsplit(report["href"])
+        assert f"{url.scheme}://{url.netloc}{url.path}" == f"{repo}/issues/new"
+        query = parse_qs(url.query)
+        assert query["template"] == ["correction.yml"]
+        rel_parts = html.relative_to(site).parts
+        if rel_parts[0] == "reports" and len(rel_parts) > 2:
+            assert query["report"] == [rel_parts[1]], html
+    stats = soup(site, f"reports/{REPORT}/stats-3/")
+    fix = stats.select_one("#row-received_letter a.fix")
+    query = parse_qs(urlsplit(fix["href"]).query)
+    assert query["report"] == [REPORT] and query["row"] == ["received_letter"]
+    assert query["section"] == ["统计表三、依申请公开情况"]
+    assert soup(site, f"reports/{REPORT}/stats-3/").select_one('a[rel="edit"]')["href"].endswith(
+        f"data/reports/{REPORT}/statistics.csv")
+
+
+def test_issue_form_fields_match_the_report_links():
+    import yaml
+
+    form = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/correction.yml").read_text(encoding="utf-8"))
+    ids = {item.get("id") for item in form["body"]}
+    assert {"report", "section", "row"} <= ids
+
+
+def test_site_links_to_the_contributor_guide(site):
+    home = soup(site, "")
+    assert home.select_one('a[href="contributing/"]') is not None
+    guide = soup(site, "contributing/")
+    assert "勘误规则" in guide.get_text() and "The ledger rule" in guide.get_text()

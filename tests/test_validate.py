@@ -142,3 +142,26 @@ def test_seed_derived_value_breaking_rule_is_an_error(seed_copy):
     found = {(f.code, f.line, f.field) for f in validate_package(seed_copy)}
     assert ("rule-violation", 22, "value") in found
     assert ("figure-mismatch", 12, "value") in found  # prose says 信函申请15件
+
+
+def test_markdown_summary_lists_every_finding():
+    result = run_xxgk("validate", "--format", "markdown", INVALID / "unknown-row-key")
+    assert result.returncode == 1
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| `")]
+    assert [r.split("|")[1].strip() for r in rows] == ["`unknown-cell`", "`template-row-missing`", "`unknown-cell`"]
+
+
+def test_descriptor_error_names_the_yaml_line(seed_copy):
+    desc = seed_copy / "datapackage.yaml"
+    desc.write_text(desc.read_text(encoding="utf-8").replace("    path: prose.csv\n    encoding: utf-8",
+                                                             "    path: prose.csv\n    encoding: gbk"), encoding="utf-8")
+    (finding,) = validate_package(seed_copy)
+    line = next(n for n, l in enumerate(desc.read_text(encoding="utf-8").splitlines(), 1) if "encoding: gbk" in l)
+    assert (finding.code, finding.line, finding.field) == ("descriptor-error", line, "resources.2.encoding")
+
+
+def test_every_finding_code_is_documented():
+    from xxgk.findings import CODES
+
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert [c for c in CODES if f"`{c}`" not in guide] == []

@@ -23,7 +23,7 @@ from .model import Report, Template, cell_ref, fmt, parse_cell_ref
 from .rules import BROKEN, HOLDS, evaluate
 from .site import SiteConfig, front_matter, h, md_text, rel, site_config
 
-GENERATED = ["index.md", "reports", "codebook", "downloads"]
+GENERATED = ["index.md", "contributing.md", "reports", "codebook", "downloads"]
 STATE_ZH = {"printed": "原文", "corrected": "校正", "derived": "推算", "missing": "缺失"}
 KIND_ZH = {"glyph": "误识字", "fragment": "拆碎的字", "debris": "删除杂散内容", "layout": "排版规则",
            "derived-rule": "按规则推算", "derived-prose": "取自正文", "unreadable": "无法读出"}
@@ -52,7 +52,8 @@ class Pages:
 class ReportView:
     """One report with everything its pages need, computed once."""
 
-    def __init__(self, report: Report, template: Template, findings: list):
+    def __init__(self, report: Report, template: Template, findings: list, config: SiteConfig):
+        self.config = config
         self.r = report
         self.t = template
         self.id = report.id
@@ -136,7 +137,7 @@ def value_cell(row: dict | None) -> str:
     return f'<td class="num" data-sort="{h(fmt(row["value"]))}">{h(fmt(row["value"]))}{mark}</td>'
 
 
-def note_cell(v: ReportView, page: str, cells: list[dict]) -> str:
+def note_cell(v: ReportView, page: str, cells: list[dict], fix_url: str = "") -> str:
     bits = []
     for row in cells:
         if row is None:
@@ -150,6 +151,8 @@ def note_cell(v: ReportView, page: str, cells: list[dict]) -> str:
             bits.append(f'<details class="note"><summary>{summary}</summary>{body}<p>{link}</p></details>')
         elif link:
             bits.append(link)
+    if fix_url:
+        bits.append(f' <a class="fix" href="{h(fix_url)}" rel="nofollow" title="报告这一行的问题">纠错</a>')
     return f'<td class="src">{"".join(bits)}</td>'
 
 
@@ -167,7 +170,8 @@ def stats_table(v: ReportView, section: dict) -> str:
             continue
         rows = [v.stats.get((table, r["key"], c["key"])) for c in cols]
         body.append(f'<tr id="row-{h(r["key"])}" class="{cls}">{label}<td class="unit">{h(r["unit"])}</td>'
-                    + "".join(value_cell(x) for x in rows) + note_cell(v, page, rows) + "</tr>")
+                    + "".join(value_cell(x) for x in rows)
+                    + note_cell(v, page, rows, v.config.report_url(v.id, f"统计表{section['title']}", r["key"])) + "</tr>")
     return (f'<div class="xxgk-scroll"><table class="xxgk-stats" data-table="{h(table)}"><thead>{head}</thead>'
             f'<tbody>{"".join(body)}</tbody></table></div>\n\n')
 
@@ -255,6 +259,17 @@ def citations(v: ReportView, config: SiteConfig) -> str:
 def page_meta(v: ReportView, config: SiteConfig, title: str, data_resource: str, page: str, **extra) -> str:
     return front_matter(title=title, edit_url=config.edit_url(v.data_path(data_resource)),
                         report_url=config.report_url(v.id, page), **extra)
+
+
+def index_meta(config: SiteConfig, title: str) -> str:
+    """Front matter of a page about all the data: it edits data/README.md."""
+    return front_matter(title=title, edit_url=config.edit_url("data/README.md"), report_url=config.report_url("", title))
+
+
+def contributing_page(pages: Pages) -> None:
+    """The contributor guide from the repository's CONTRIBUTING.md, so the site links to its own copy."""
+    guide = (paths.ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    pages.write("contributing.md", front_matter(title="参与纠错", edit_url=pages.config.edit_url("CONTRIBUTING.md")) + guide)
 
 
 def report_page(v: ReportView, config: SiteConfig, pages: Pages) -> None:
@@ -402,8 +417,8 @@ def source_page(v: ReportView, config: SiteConfig, pages: Pages) -> None:
     lines = v.r.source_lines()
     body = "".join(f'<span class="ln" id="L{n}" data-n="{n}">{h(t) or " "}</span>' for n, t in enumerate(lines, 1))
     res = v.r.source_resource
-    text = (front_matter(title=f"原始文件｜{v.r.title}", edit_url=config.blob_url(paths.rel(v.r.source_path)),
-                         search={"exclude": True})
+    # The source never changes: its edit button opens the ledger, where corrections go.
+    text = (page_meta(v, config, f"原始文件｜{v.r.title}", "corrections", "原始文件", search={"exclude": True})
             + "# 原始文件\n\n" + f'<p class="xxgk-sub">{h(v.r.title)}</p>\n\n' + local_nav(v, page)
             + f"<p>原样保存，未作任何改动（sha256 <code>{h(str(res.get('hash', '')).split(':')[-1])}</code>）。"
             + "统计表与勘误记录中的“原文第 N 行”都指这里的行号。</p>\n\n"
@@ -415,7 +430,7 @@ def reports_index(views: list[ReportView], pages: Pages) -> None:
     by_year = defaultdict(list)
     for v in views:
         by_year[v.meta["year"]].append(v)
-    parts = [front_matter(title="全部报告"), "# 全部报告\n\n",
+    parts = [index_meta(pages.config, "全部报告"), "# 全部报告\n\n",
              f"<p>共 {len(views)} 份报告，按报告年度、地区排列。</p>\n\n"]
     for year in sorted(by_year, reverse=True):
         parts.append(f"## {year} 年度\n\n")
@@ -453,7 +468,7 @@ def home_page(views: list[ReportView], templates: dict[str, Template], pages: Pa
             + f'<td class="num" data-sort="{c["rules"][HOLDS]}">{c["rules"][HOLDS]}/{len(v.results)}</td>'
             + f'<td class="num">{c["states"]["missing"]}</td><td class="num">{c["source_findings"]}</td></tr>')
     text = (
-        front_matter(title="首页")
+        index_meta(pages.config, "首页")
         + "# 政府信息公开年报开放数据\n\n"
         + "<p>各级政府机关每年发布《政府信息公开工作年度报告》。本站把这些报告整理成可核对、可下载的开放数据："
         + "统计表的每个数值都能在原始文件中找到，或在勘误记录中说明来历；读不出的值标为“缺失”，从不猜测。</p>\n\n"
@@ -468,14 +483,15 @@ def home_page(views: list[ReportView], templates: dict[str, Template], pages: Pa
         + f'<tbody>{"".join(rows)}</tbody></table></div>\n\n'
         + f'<p><a href="{rel("index.md", "downloads/index.md")}">下载全部数据</a> · '
         + f'<a href="{rel("index.md", "guide.md")}">如何使用数据</a> · '
-        + f'<a href="{rel("index.md", "about.md")}">关于本站与纠错</a></p>\n')
+        + f'<a href="{rel("index.md", "contributing.md")}">参与纠错</a> · '
+        + f'<a href="{rel("index.md", "about.md")}">关于本站</a></p>\n')
     pages.write("index.md", text)
 
 
 def template_pages(templates: dict[str, Template], config: SiteConfig, pages: Pages) -> None:
     items = "".join(f'<li><a href="{rel("codebook/index.md", f"codebook/{t.id}.md")}">{h(t.title)}</a>（<code>{h(t.id)}</code>）</li>'
                     for t in templates.values())
-    pages.write("codebook/index.md", front_matter(title="统计表模板") + "# 统计表模板\n\n"
+    pages.write("codebook/index.md", index_meta(config, "统计表模板") + "# 统计表模板\n\n"
                 + "<p>每种统计表格式（模板）都是数据：行、列、单位与表内算术规则。每一行有稳定的英文键，"
                 + "标签按官方表格原样保存，另有用于匹配的规范化标签。</p>\n\n" + f"<ul>{items}</ul>\n")
     for t in templates.values():
@@ -484,7 +500,8 @@ def template_pages(templates: dict[str, Template], config: SiteConfig, pages: Pa
         for rule in t.rules:
             for ref in rule["total"].split() + rule["parts"].split():
                 rules_of[(rule["table"], ref.split(":")[0])].append(rule["id"])
-        parts = [front_matter(title=t.title, edit_url=config.edit_url(paths.rel(t.folder / "rows.csv"))),
+        parts = [front_matter(title=t.title, edit_url=config.edit_url(paths.rel(t.folder / "rows.csv")),
+                              report_url=config.report_url(t.id, "统计表模板")),
                  f"# {md_text(t.title)}\n\n", f"<p>模板编号 <code>{h(t.id)}</code>。{h(t.descriptor.get('description', ''))}</p>\n\n"]
         for table in sorted(t.tables, key=lambda x: x["order"]):
             cols = t.value_columns(table["key"])
@@ -509,7 +526,7 @@ def template_pages(templates: dict[str, Template], config: SiteConfig, pages: Pa
 
 def downloads_page(views: list[ReportView], templates: dict[str, Template], pages: Pages) -> None:
     doc = "downloads/index.md"
-    parts = [front_matter(title="数据下载"), "# 数据下载\n\n",
+    parts = [index_meta(pages.config, "数据下载"), "# 数据下载\n\n",
              "<p>所有文件都是 UTF-8 编码的 CSV，第一行是列名，空格表示缺失（不是 0），数值不带千位分隔符，金额以万元计。"
              "每个数据包的 <code>datapackage.json</code> 说明每一列的含义与约束（Frictionless Data 标准）。"
              "文件名以 <code>.excel.csv</code> 结尾的是带 BOM 的副本，在中文 Windows 的 Excel 中双击即可正确显示。</p>\n\n",
@@ -560,7 +577,7 @@ def build(check: bool = True, docs_dir: Path | None = None, data_dir: Path | Non
     views = []
     for folder in model.report_folders(reports_dir):
         report = model.load_report(folder)
-        views.append(ReportView(report, templates[report.meta["template"]], by_folder.get(folder.name, [])))
+        views.append(ReportView(report, templates[report.meta["template"]], by_folder.get(folder.name, []), config))
 
     # Process data.
     scratch = Path(tempfile.mkdtemp(prefix=".xxgk-build-", dir=docs_dir.parent))
@@ -582,6 +599,7 @@ def build(check: bool = True, docs_dir: Path | None = None, data_dir: Path | Non
         home_page(views, templates, pages)
         template_pages(templates, config, pages)
         downloads_page(views, templates, pages)
+        contributing_page(pages)
 
         # Save outputs.
         for name in GENERATED:

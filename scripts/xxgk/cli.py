@@ -29,6 +29,34 @@ def cmd_bench(args) -> int:
     return bench_main([int(x) for x in args.sizes.split(",")])
 
 
+def cmd_new(args) -> int:
+    from pathlib import Path
+
+    from . import paths
+    from .scaffold import ScaffoldError, new_report
+
+    try:
+        folder = new_report(args.agency, args.agency_id, args.region_code, args.region, args.year, args.template,
+                            title=args.title, source=Path(args.source) if args.source else None, published=args.published or "")
+    except ScaffoldError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    print(f"已生成 {paths.rel(folder)}/。下一步：填写 statistics.csv、prose.csv、figures.csv 与 corrections.csv，"
+          f"然后运行 xxgk validate {paths.rel(folder)}")
+    return 0
+
+
+def cmd_diff(args) -> int:
+    from .diff import DiffError, run
+
+    try:
+        sys.stdout.write(run(args.base, args.head, args.format))
+    except DiffError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xxgk", description="政府信息公开工作年度报告开放数据：校验数据、生成网站。")
     parser.add_argument("--version", action="version", version=f"xxgk {__version__}")
@@ -36,14 +64,32 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="校验数据包（默认：data/ 下全部）")
     p.add_argument("paths", nargs="*", help="数据包文件夹、其 datapackage.yaml，或包含数据包的文件夹")
-    p.add_argument("--format", choices=["text", "json", "github"], default="text",
-                   help="text：终端；json：机器读取；github：GitHub Actions 注释")
+    p.add_argument("--format", choices=["text", "json", "github", "markdown"], default="text",
+                   help="text：终端；json：机器读取；github：GitHub Actions 注释；markdown：GitHub 任务摘要")
     p.add_argument("--jobs", type=int, default=None, help="并行进程数（默认：CPU 核数）")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", help="从 data/ 生成网站页面到 docs/（之后运行 mkdocs build）")
     p.add_argument("--no-validate", action="store_true", help="跳过校验（仅用于调试）")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("new", help="新建一份报告的数据包：模板的每一行都在，数值全部为缺失")
+    p.add_argument("--agency", required=True, help="机构名称（原文），例如 山东省财政厅")
+    p.add_argument("--agency-id", required=True, help="稳定的机构编号：行政区划代码-英文简称，例如 370000-czt")
+    p.add_argument("--region-code", required=True, help="GB/T 2260 行政区划代码，例如 370000")
+    p.add_argument("--region", required=True, help="地区名称，例如 山东省")
+    p.add_argument("--year", required=True, type=int, help="报告年度（统计期间所在年份）")
+    p.add_argument("--template", required=True, help="统计表模板，见 data/templates/")
+    p.add_argument("--title", help="报告标题（默认：机构名称 + 年度 + 年政府信息公开工作年度报告）")
+    p.add_argument("--published", help="发布日期 YYYY-MM-DD")
+    p.add_argument("--source", help="原始文件（PDF、OCR 文本或网页），复制进数据包并记录 sha256")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("diff", help="两个 git 版本之间改动了哪些统计数值、正文段落与勘误记录")
+    p.add_argument("base", help="基准版本，例如 origin/main")
+    p.add_argument("head", nargs="?", default=None, help="比较的版本（默认：工作区）")
+    p.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("bench", help="用 N 份生成的报告构建网站并测量耗时、内存与页面大小（不改动 data/）")
     p.add_argument("--sizes", default="1,10,100,1000", help="逗号分隔的 N，例如 1,200")

@@ -26,6 +26,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "file-missing": (ERROR, "文件不存在", "File does not exist"),
     "encoding-error": (ERROR, "文件不是 UTF-8 编码", "File is not UTF-8"),
     "bom": (ERROR, "文件以 BOM（字节顺序标记）开头", "File starts with a byte-order mark"),
+    "hash-missing": (ERROR, "原始文件没有记录 sha256", "Source file has no recorded sha256"),
     "hash-mismatch": (ERROR, "原始文件与记录的 sha256 不符", "Source file does not match its recorded sha256"),
     # frictionless table errors (same codes as frictionless-py)
     "type-error": (ERROR, "值的类型不对", "Value has the wrong type"),
@@ -47,6 +48,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "unknown-template": (ERROR, "模板不存在", "Unknown template"),
     # report contents
     "report-metadata": (ERROR, "报告元数据有误", "Report metadata is wrong"),
+    "incomplete": (ERROR, "数据包还没有填写完", "The package is not filled in yet"),
     "unknown-cell": (ERROR, "模板中没有这一行或列", "Row or column not in the template"),
     "template-row-missing": (ERROR, "缺少模板中的行", "A template row is missing"),
     "state-mismatch": (ERROR, "状态与取值不符", "State does not fit the value"),
@@ -180,4 +182,31 @@ def render_github(findings: list[Finding], checked: list[str]) -> str:
     return "\n".join(out) + "\n"
 
 
-RENDERERS = {"text": render_text, "json": render_json, "github": render_github}
+def _md_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(findings: list[Finding], checked: list[str]) -> str:
+    """For a GitHub job summary: every finding, since annotations are capped per step."""
+    errors = [f for f in findings if f.severity == ERROR]
+    sources = [f for f in findings if f.severity == SOURCE]
+    out = ["## 数据校验结果", ""]
+    out.append(f"检查了 {len(checked)} 个数据包：**{len(errors)} 个错误**，{len(sources)} 个原文问题。")
+    out.append("")
+    if not errors:
+        out += ["✅ 没有错误。", ""]
+    for title, group in (("错误：必须修正", errors), ("原文问题：原报告自相矛盾，已记录，不阻断", sources)):
+        if not group:
+            continue
+        out += [f"### {title}", "", "| 代码 | 文件 | 行 | 字段 | 问题 | 期望 | 实际 |", "|---|---|---:|---|---|---|---|"]
+        for f in group:
+            out.append("| " + " | ".join(_md_cell(x) for x in (
+                f"`{f.code}`", f"`{f.file}`", f.line or "", f.field or "", f"{f.title}：{f.message}",
+                f.expected, f.found)) + " |")
+        out.append("")
+    out.append("错误代码的含义见 CONTRIBUTING.md「读懂 CI 的检查结果」。")
+    return "\n".join(out) + "\n"
+
+
+RENDERERS = {"text": render_text, "json": render_json, "github": render_github, "markdown": render_markdown}

@@ -54,12 +54,52 @@ def _load_descriptor(desc_path: Path) -> tuple[dict | None, list[Finding]]:
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         return None, [Finding("descriptor-error", f, "描述文件必须是一个含 resources 列表的对象",
                               field="resources", expected="resources: [...]")]
-    findings = []
+    findings = _descriptor_schema_findings(desc_path, descriptor)
+    if findings:
+        return None, findings
     for i, res in enumerate(descriptor["resources"]):
         if not isinstance(res, dict) or not isinstance(res.get("name"), str) or not isinstance(res.get("path"), str):
             findings.append(Finding("descriptor-error", f, f"第 {i + 1} 个资源缺少 name 或 path",
                                     field=f"resources[{i}]", expected="name 与 path"))
     return (None if findings else descriptor), findings
+
+
+def _yaml_node_line(desc_path: Path, where: list) -> int | None:
+    """Line of the YAML node at a JSON path (list of keys and indexes)."""
+    try:
+        node = yaml.compose(desc_path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        return None
+    line = node.start_mark.line + 1 if node else None
+    for step in where:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == step), None)
+            if match is None:
+                break
+            line, node = match[0].start_mark.line + 1, match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def _descriptor_schema_findings(desc_path: Path, descriptor: dict) -> list[Finding]:
+    """Check a descriptor against data/schemas/*-package.schema.json (the same schema editors use)."""
+    import jsonschema
+
+    kind = package_kind(descriptor) if isinstance(descriptor.get("resources"), list) else "report"
+    schema = model.load_schema(str(paths.SCHEMAS / f"{kind}-package.schema.json"))
+    out = []
+    for err in sorted(jsonschema.Draft202012Validator(schema).iter_errors(descriptor), key=lambda e: list(map(str, e.path))):
+        where = list(err.absolute_path)
+        field = ".".join(str(x) for x in where) or None
+        out.append(Finding("descriptor-error", paths.rel(desc_path), f"描述文件不符合 {kind}-package.schema.json：{err.message}",
+                           line=_yaml_node_line(desc_path, where), field=field,
+                           expected=str(err.schema.get("pattern") or err.schema.get("const") or err.validator),
+                           found=str(err.instance)[:80]))
+    return out
 
 
 def _line_of_offset(data: bytes, offset: int) -> int:
@@ -118,8 +158,12 @@ def _map_frictionless(err, file: str, resource: dict) -> Finding:
         msg = f"“{cell}”不是{TYPE_ZH.get(ftype, ftype)}"
         return Finding(code, file, msg, line=line, field=field, expected=TYPE_ZH.get(ftype, ftype), found=cell)
     if code == "constraint-error":
-        return Finding(code, file, f"“{cell}”不满足约束 {note}", line=line, field=field,
-                       expected=note.replace("constraint ", ""), found=cell)
+        m = re.search(r'constraint "(\w+)" is "(.*)"', note)
+        name, limit = (m.group(1), m.group(2)) if m else ("", note)
+        expected = {"required": "不能为空", "minimum": f"不小于 {limit}", "maximum": f"不大于 {limit}",
+                    "minLength": f"至少 {limit} 个字符", "maxLength": f"至多 {limit} 个字符",
+                    "pattern": f"符合格式 {limit}", "enum": f"只能是 {limit}", "unique": "不能重复"}.get(name, note)
+        return Finding(code, file, f"“{cell}”不符合要求：{expected}", line=line, field=field, expected=expected, found=cell)
     if code in ("primary-key", "unique-error"):
         return Finding(code, file, f"键与前面的行重复（{note}）", line=line, field=field)
     if code == "extra-cell":
@@ -176,12 +220,19 @@ def check_structure(folder: Path) -> tuple[dict | None, list[Finding]]:
             findings += byte_findings
             if not byte_findings:
                 findings += _frictionless_findings(folder, res)
-        elif res.get("hash"):
+        elif res.get("name") == "source" or res.get("hash"):
             findings += _check_hash(folder, desc_path, res)
     return descriptor, findings
 
 
 def _check_hash(folder: Path, desc_path: Path, res: dict) -> list[Finding]:
+    if not res.get("hash"):
+        data = (folder / res["path"]).read_bytes()
+        return [Finding("hash-missing", paths.rel(desc_path),
+                        f"请在资源 {res['name']} 下记录原始文件的 sha256 与字节数，"
+                        f"即加上两行：hash: sha256:{hashlib.sha256(data).hexdigest()} 和 bytes: {len(data)}",
+                        line=_yaml_line(desc_path, res["path"]), field=f"{res['name']}.hash",
+                        expected=f"sha256:{hashlib.sha256(data).hexdigest()}", found="（没有）")]
     algo, _, expected = str(res["hash"]).rpartition(":")
     algo = algo or "md5"
     data = (folder / res["path"]).read_bytes()
@@ -270,6 +321,14 @@ def check_report(folder: Path) -> list[Finding]:
         out.append(Finding("unknown-template", meta_f, f"模板 {meta['template']} 不在 data/templates/ 中",
                            line=meta["_line"], field="template", found=meta["template"]))
         return out
+    if not len(rep.prose):
+        out.append(Finding("incomplete", paths.rel(rep.resource_path("prose")),
+                           "正文还没有录入：按阅读顺序把报告的标题和段落填进 prose.csv（source_lines 写原文行号）",
+                           field="text", expected="至少一段正文", found="0 行"))
+    if len(rep.statistics) and all(r["state"] == "missing" for r in rep.statistics):
+        out.append(Finding("incomplete", _stat_file(rep),
+                           f"统计表的 {len(rep.statistics)} 个数值全部缺失：照原文填写 value、state、source_line 与 source_value",
+                           field="value", expected="照原文填写的数值", found="全部缺失"))
     out += _check_statistics(rep, template)
     out += _check_rules(rep, template)
     out += _check_prose(rep)

@@ -1,0 +1,118 @@
+"""A contributor's pull request, acted out in a temporary git repository holding a copy of the data."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT, run_xxgk
+
+STATS = "data/reports/370000-hrss-2018/statistics.csv"
+LEDGER = "data/reports/370000-hrss-2018/corrections.csv"
+
+
+def git(repo, *args):
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "data", repo / "data")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
+    return repo
+
+
+def edit(repo, path, old, new):
+    p = repo / path
+    text = p.read_text(encoding="utf-8")
+    assert old in text
+    p.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def commit(repo, message):
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", message)
+
+
+def xxgk(repo, *args):
+    return run_xxgk(*args, env={"XXGK_ROOT": str(repo)})
+
+
+def line_of(repo, path, needle):
+    return next(n for n, line in enumerate((repo / path).read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+
+
+def test_value_changed_with_ledger_entry_validates_and_diff_shows_that_cell(repo):
+    edit(repo, STATS, "stats,trainees,value,100,printed,432,100,",
+         "stats,trainees,value,101,corrected,432,100,原文“100”为误识，应为 101（测试）")
+    with (repo / LEDGER).open("a", encoding="utf-8") as fh:
+        fh.write("c900,statistics,stats/trainees/value,432,100,101,glyph,原文数字误识（测试）,扫描件上为 101（测试）,1\n")
+    commit(repo, "fix trainees")
+    result = xxgk(repo, "validate")
+    assert result.returncode == 0, result.stdout
+    diff = json.loads(xxgk(repo, "diff", "HEAD~1", "HEAD", "--format", "json").stdout)
+    stats = [c for c in diff["changes"] if c["kind"] == "statistics"]
+    assert [(c["key"], c["old"], c["new"], c["state_old"], c["state_new"], c["explained"]) for c in stats] == [
+        ("stats/trainees/value", "100", "101", "printed", "corrected", True)]
+    assert [c["key"] for c in diff["changes"] if c["kind"] == "ledger"] == ["c900"]
+    md = xxgk(repo, "diff", "HEAD~1", "HEAD").stdout
+    assert "| 统计数值 | `stats/trainees/value` | （三）接受培训人员数 | 100 → 101 | printed → corrected | ✅ 有 |" in md
+
+
+def test_broken_total_is_annotated_on_its_line(repo):
+    edit(repo, STATS, "stats,requests_received,value,128,printed,328,128,",
+         "stats,requests_received,value,129,corrected,328,128,")
+    with (repo / LEDGER).open("a", encoding="utf-8") as fh:
+        fh.write("c900,statistics,stats/requests_received/value,328,128,129,glyph,原文数字误识（测试）,扫描件（测试）,1\n")
+    result = xxgk(repo, "validate", "--format", "github")
+    assert result.returncode == 1
+    line = line_of(repo, STATS, "stats,requests_received,")
+    annotations = [a for a in result.stdout.splitlines() if a.startswith("::error ")]
+    rule = [a for a in annotations if "title=rule-violation" in a]
+    assert len(rule) == 1, result.stdout
+    assert rule[0].startswith(f"::error file=data/reports/370000-hrss-2018/statistics.csv,line={line},title=rule-violation%3A")
+    assert "规则 H1" in rule[0]
+    # the prose repeats the total (收到并答复…128件): a second witness against the change
+    assert any("title=figure-mismatch" in a and "figures.csv" in a for a in annotations)
+
+
+def test_value_changed_without_ledger_entry_is_a_clear_error(repo):
+    edit(repo, STATS, "stats,trainees,value,100,printed,432,100,", "stats,trainees,value,101,corrected,432,100,")
+    result = xxgk(repo, "validate", "--format", "json")
+    assert result.returncode == 1
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert (finding["code"], finding["file"], finding["line"], finding["field"]) == (
+        "ledger-missing", STATS, line_of(repo, STATS, "stats,trainees,"), "value")
+    assert "corrections.csv" in finding["message"]
+    diff = json.loads(xxgk(repo, "diff", "HEAD", "--format", "json").stdout)
+    assert [(c["key"], c["explained"]) for c in diff["changes"]] == [("stats/trainees/value", False)]
+
+
+def test_new_report_scaffold(repo, tmp_path):
+    args = ["new", "--agency", "山东省财政厅", "--agency-id", "370000-czt", "--region-code", "370000", "--region", "山东省",
+            "--year", "2018", "--template", "national-2014"]
+    result = xxgk(repo, *args)
+    assert result.returncode == 0, result.stderr
+    folder = repo / "data/reports/370000-czt-2018"
+    found = json.loads(xxgk(repo, "validate", folder, "--format", "json").stdout)["findings"]
+    assert [(f["code"], f["field"]) for f in found] == [("file-missing", "source.path")]
+    shutil.rmtree(folder)
+    source = tmp_path / "report.txt"
+    source.write_text("山东省财政厅2018年政府信息公开工作年度报告\n", encoding="utf-8")
+    assert xxgk(repo, *args, "--source", source).returncode == 0
+    result = xxgk(repo, "validate", folder, "--format", "json")
+    found = json.loads(result.stdout)["findings"]
+    assert sorted((f["code"], f["file"].split("/")[-1], f["field"]) for f in found) == [
+        ("incomplete", "prose.csv", "text"), ("incomplete", "statistics.csv", "value")]
+    rows = (folder / "statistics.csv").read_text(encoding="utf-8").splitlines()
+    template_items = [r for r in (ROOT / "data/templates/national-2014/rows.csv").read_text(encoding="utf-8").splitlines()
+                      if ",item," in r]
+    assert len(rows) - 1 == len(template_items)
+    assert all(r.endswith(",,missing,,,") for r in rows[1:])
+    again = xxgk(repo, *args)
+    assert again.returncode == 2 and "已存在" in again.stderr and "Traceback" not in again.stderr
+    bad = xxgk(repo, *args[:-1], "national-1999")
+    assert bad.returncode == 2 and "模板“national-1999”不存在" in bad.stderr
