@@ -45,4 +45,4 @@ bench: $(SETUP) ## Measure the build at N = 1, 10, 100, 1000 reports (SIZES=1,20
 	$(BIN)/xxgk bench --sizes $(or $(SIZES),1,10,100,1000)
 
 clean: ## Remove generated pages, the built site and test artefacts
-	rm -rf site docs/reports docs/codebook docs/downloads docs/index.md docs/contributing.md docs/data-quality.md docs/assets/generated test-artifacts
+	rm -rf site docs/reports docs/codebook docs/downloads docs/index.md docs/contributing.md docs/compare.md docs/data-quality.md docs/assets/generated test-artifacts

@@ -35,7 +35,7 @@ def build_site(data_dir: Path, out_dir: Path) -> Path:
     from xxgk.build import build
 
     docs = out_dir / "docs"
-    shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("reports", "codebook", "downloads", "index.md", "contributing.md"))
+    shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("reports", "codebook", "downloads", "index.md", "contributing.md", "compare.md"))
     code = build(docs_dir=docs, data_dir=data_dir)
     assert code == 0, "xxgk build failed"
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8") + f"\ndocs_dir: {docs}\n"

@@ -78,7 +78,8 @@ def shoot(pg, name):
 def test_pages_open_and_render(page, base_url, width):
     page.set_viewport_size({"width": width, "height": 900})
     for path, name in [("", "home"), (f"reports/{REPORT}/", "report"), (f"reports/{REPORT}/stats-3/", "stats-3"),
-                       (f"reports/{REPORT}/text-1/", "text-1"), (f"reports/{REPORT}/corrections/", "corrections")]:
+                       (f"reports/{REPORT}/text-1/", "text-1"), (f"reports/{REPORT}/corrections/", "corrections"),
+                       ("reports/320800-gov-2024/stats-3/", "huaian-stats-3"), ("compare/", "compare")]:
         response = page.goto(base_url + path)
         assert response.status == 200, path
         page.wait_for_load_state("networkidle")
@@ -142,3 +143,15 @@ def test_chart_text_renders_in_a_cjk_font(page, base_url):
     box = label.bounding_box()
     assert box and box["width"] > 30  # five glyphs drawn, not collapsed
     assert page.evaluate("document.fonts.check('16px \"Noto Sans CJK SC\"', '当面申请数')")
+
+
+def test_matrix_scrolls_sideways_on_a_phone(page, base_url):
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(base_url + "reports/320800-gov-2024/stats-3/")
+    box = page.locator("div.xxgk-scroll").first
+    widths = box.evaluate("el => [el.scrollWidth, el.clientWidth]")
+    assert widths[0] > widths[1]  # the table is wider than the phone: it scrolls inside its box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the page itself does not
+    total = page.locator("#row-new td.num").nth(6)
+    total.scroll_into_view_if_needed()
+    assert total.inner_text().strip() == "3119"

@@ -137,9 +137,17 @@ def test_downloaded_package_validates_with_frictionless(site, tmp_path):
 
 def test_long_table_holds_every_value(site):
     rows = read_csv(site / "downloads" / "all-statistics.csv")
-    stats = read_csv(SEED / "statistics.csv")
-    assert len(rows) == len(stats)
-    by_row = {r["row"]: r for r in rows}
+    reports = sorted(p for p in (ROOT / "data" / "reports").iterdir() if p.is_dir())
+    assert len(reports) >= 2
+    for rep in reports:
+        stats = read_csv(rep / "statistics.csv")
+        mine = [r for r in rows if r["report_id"] == rep.name]
+        assert [(r["table"], r["row"], r["column"], r["value"], r["state"]) for r in mine] == [
+            (r["table"], r["row"], r["column"], r["value"], r["state"]) for r in stats]
+    huaian = {(r["table"], r["row"], r["column"]): r for r in rows if r["report_id"] == "320800-gov-2024"}
+    assert huaian[("requests", "new", "natural")]["column_label"] == "自然人"
+    assert huaian[("art20_8", "fees", "amount")]["value"] == "96171.6" and huaian[("art20_8", "fees", "amount")]["unit"] == "万元"
+    by_row = {r["row"]: r for r in rows if r["report_id"] == REPORT}
     assert by_row["received_letter"]["value"] == "15" and by_row["received_letter"]["state"] == "derived"
     assert by_row["channel_website"]["value"] == "" and by_row["channel_website"]["state"] == "missing"
     assert by_row["requests_received"]["row_label"] == "（一）收到申请数"
@@ -293,3 +301,33 @@ def test_site_links_to_the_contributor_guide(site):
     assert home.select_one('a[href="contributing/"]') is not None
     guide = soup(site, "contributing/")
     assert "勘误规则" in guide.get_text() and "The ledger rule" in guide.get_text()
+
+
+def test_matrix_table_renders_every_value(site):
+    stats = read_csv(ROOT / "data/reports/320800-gov-2024/statistics.csv")
+    page = soup(site, "reports/320800-gov-2024/stats-3/")
+    table = page.select_one('table[data-table="requests"]')
+    header = [th.get_text(strip=True) for th in table.select("thead th")]
+    assert header[:3] == ["指标", "单位", "申请人情况"] and "法人或其他组织" in header and "商业企业" in header
+    shown = {}
+    for tr in table.select("tbody tr.item"):
+        shown[tr["id"].removeprefix("row-")] = [td.get_text(" ", strip=True) for td in tr.select("td.num")]
+    expected = {}
+    for r in stats:
+        if r["table"] == "requests":
+            expected.setdefault(r["row"], []).append(r["value"])
+    assert shown == expected
+    assert all(len(v) == 7 for v in shown.values())
+    assert page.select_one("#chart-results-natural svg") is not None  # outcomes by applicant type
+    money = soup(site, "reports/320800-gov-2024/stats-2/")
+    fees = money.select_one("#row-fees")
+    assert fees.select_one("td.unit").get_text() == "万元" and fees.select_one("td.num").get_text(" ", strip=True) == "96171.6"
+
+
+def test_compare_page_lists_every_concept(site):
+    concepts = read_csv(ROOT / "data/crosswalk/concepts.csv")
+    page = soup(site, "compare/")
+    ids = {tr.get("id") for tr in page.select("table tbody tr")}
+    assert {c["concept"] for c in concepts} <= ids
+    text = page.get_text()
+    assert "3119" in text and "128" in text  # requests received: 淮安 2024 and 山东人社 2018

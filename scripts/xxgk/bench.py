@@ -63,7 +63,7 @@ def measure(n: int, keep: Path | None = None) -> dict:
     try:
         data = generate(n, tmp)
         docs = tmp / "docs"
-        shutil.copytree(paths.DOCS, docs, ignore=shutil.ignore_patterns("reports", "codebook", "downloads", "index.md", "contributing.md"))
+        shutil.copytree(paths.DOCS, docs, ignore=shutil.ignore_patterns("reports", "codebook", "downloads", "index.md", "contributing.md", "compare.md"))
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
         py = sys.executable
         t_validate = _run([py, "-m", "xxgk", "validate", str(data / "templates"), str(data / "reports")], env)

@@ -9,6 +9,7 @@ failure never leaves a half-written site.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import sys
 import tempfile
@@ -23,11 +24,13 @@ from .model import Report, Template, cell_ref, fmt, parse_cell_ref
 from .rules import BROKEN, HOLDS, evaluate
 from .site import SiteConfig, front_matter, h, md_text, rel, site_config
 
-GENERATED = ["index.md", "contributing.md", "reports", "codebook", "downloads"]
+GENERATED = ["index.md", "contributing.md", "compare.md", "reports", "codebook", "downloads"]
 STATE_ZH = {"printed": "原文", "corrected": "校正", "derived": "推算", "missing": "缺失"}
-KIND_ZH = {"glyph": "误识字", "fragment": "拆碎的字", "debris": "删除杂散内容", "layout": "排版规则",
+KIND_ZH = {"label-wrap": "标签换行", "glyph": "误识字", "fragment": "拆碎的字", "debris": "删除杂散内容", "layout": "排版规则",
            "derived-rule": "按规则推算", "derived-prose": "取自正文", "unreadable": "无法读出"}
 NUMERALS = "零一二三四五六七八九十"
+# A sub-section heading printed at the start of its paragraph: （一）主动公开情况。
+LEAD_IN = re.compile(r"^（[一二三四五六七八九十]+）[^。（]{1,30}。")
 
 
 def numeral(n: int) -> str:
@@ -74,21 +77,17 @@ class ReportView:
         return paths.rel(self.r.resource_path(resource))
 
     def _stat_sections(self) -> list[dict]:
-        """Pages of the statistics tables: one per section number of the template rows."""
+        """Pages of the statistics tables: one per section of the template, with its tables."""
         out = []
-        for table in sorted(self.t.tables, key=lambda x: x["order"]):
-            rows = self.t.table_rows(table["key"])
-            numbers = sorted({r["section"] for r in rows})
-            for n in numbers:
-                srows = [r for r in rows if r["section"] == n]
-                heads = [r for r in srows if r["level"] == 0]
-                title = heads[0]["label"] if len(numbers) > 1 and heads else table["label"]
-                out.append({"n": n, "table": table, "rows": srows, "title": title, "page": f"stats-{n}"})
+        for sec in self.t.sections:
+            tables = self.t.section_tables(sec["key"])
+            if tables:
+                out.append({"n": sec["key"], "title": sec["label"], "tables": tables, "page": f"stats-{sec['key']}"})
         return out
 
     def section_of_row(self, table: str, row: str) -> dict | None:
         for s in self.sections:
-            if s["table"]["key"] == table and any(r["key"] == row for r in s["rows"]):
+            if any(t["key"] == table and any(r["key"] == row for r in rows) for t, rows in s["tables"]):
                 return s
         return None
 
@@ -137,9 +136,15 @@ def value_cell(row: dict | None) -> str:
     return f'<td class="num" data-sort="{h(fmt(row["value"]))}">{h(fmt(row["value"]))}{mark}</td>'
 
 
-def note_cell(v: ReportView, page: str, cells: list[dict], fix_url: str = "") -> str:
+def note_cell(v: ReportView, page: str, cells: list[dict], fix_url: str = "", cols: list[dict] | None = None) -> str:
+    """Notes and source links of one table row. Cells printed on the same source line share one link;
+    a cell with a note, or not printed as read, gets its own <details> (keyboard and touch, not hover)."""
     bits = []
-    for row in cells:
+    matrix = cols is not None and len(cols) > 1
+    lines = sorted({row["source_line"] for row in cells if row and row["source_line"]})
+    if matrix and lines:
+        bits.append(" ".join(source_link(v, page, n) for n in lines))
+    for i, row in enumerate(cells):
         if row is None:
             continue
         src = row["source_value"]
@@ -148,57 +153,115 @@ def note_cell(v: ReportView, page: str, cells: list[dict], fix_url: str = "") ->
         if row["note"] or row["state"] != "printed":
             body = f"<p>{h(row['note'])}</p>" if row["note"] else ""
             summary = {"printed": "说明", "corrected": "校正依据", "derived": "推算依据", "missing": "缺失原因"}[row["state"]]
-            bits.append(f'<details class="note"><summary>{summary}</summary>{body}<p>{link}</p></details>')
-        elif link:
+            if matrix:
+                summary = f"{cols[i]['label']}：{summary}"
+            bits.append(f'<details class="note"><summary>{h(summary)}</summary>{body}<p>{link}</p></details>')
+        elif link and not matrix:
             bits.append(link)
     if fix_url:
         bits.append(f' <a class="fix" href="{h(fix_url)}" rel="nofollow" title="报告这一行的问题">纠错</a>')
     return f'<td class="src">{"".join(bits)}</td>'
 
 
-def stats_table(v: ReportView, section: dict) -> str:
-    table = section["table"]["key"]
+def header_rows(v: ReportView, table: str) -> str:
+    """Header rows of a table: grouped column headers (colspan) over the value columns."""
+    cols = [c for c in v.t.columns if c["table"] == table]
+    by_parent = defaultdict(list)
+    for c in sorted(cols, key=lambda c: c["order"]):
+        by_parent[c["parent"] or ""].append(c)
+
+    def depth(c):
+        kids = by_parent.get(c["key"], [])
+        return 1 + (max(map(depth, kids)) if kids else 0)
+
+    def leaves(c):
+        kids = by_parent.get(c["key"], [])
+        return sum(map(leaves, kids)) if kids else 1
+
+    tops = by_parent[""]
+    levels = max(map(depth, tops))
+    rows = [[] for _ in range(levels)]
+
+    def place(c, level):
+        kids = by_parent.get(c["key"], [])
+        if kids:
+            rows[level].append(f'<th class="num group" colspan="{leaves(c)}" scope="colgroup">{h(c["label"])}</th>')
+            for k in kids:
+                place(k, level + 1)
+        else:
+            rows[level].append(f'<th class="num" rowspan="{levels - level}" scope="col" id="col-{h(table)}-{h(c["key"])}">'
+                               f'{h(c["label"])}</th>')
+
+    for c in tops:
+        place(c, 0)
+    first = f'<th rowspan="{levels}" scope="col">指标</th><th rowspan="{levels}" scope="col">单位</th>'
+    last = f'<th rowspan="{levels}" scope="col">说明与原文</th>'
+    rows[0] = [first] + rows[0] + [last]
+    return "".join(f"<tr>{''.join(r)}</tr>" for r in rows)
+
+
+def stats_table(v: ReportView, section: dict, table_def: dict, trows: list[dict]) -> str:
+    table = table_def["key"]
     cols = v.t.value_columns(table)
     page = section["page"]
-    head = "<tr><th>指标</th><th>单位</th>" + "".join(f'<th class="num">{h(c["label"])}</th>' for c in cols) + "<th>说明与原文</th></tr>"
+    matrix = " matrix" if len(cols) > 1 else ""
     body = []
-    for r in section["rows"]:
+    for r in trows:
         cls = f'lvl-{r["level"]} {"heading" if r["kind"] == "heading" else "item"}'
-        label = f'<td class="label">{h(r["label"])}</td>'
+        label = f'<th class="label" scope="row">{h(r["label"])}</th>'
         if r["kind"] == "heading":
             body.append(f'<tr id="row-{h(r["key"])}" class="{cls}">{label}<td></td>' + "<td></td>" * len(cols) + "<td></td></tr>")
             continue
         rows = [v.stats.get((table, r["key"], c["key"])) for c in cols]
         body.append(f'<tr id="row-{h(r["key"])}" class="{cls}">{label}<td class="unit">{h(r["unit"])}</td>'
                     + "".join(value_cell(x) for x in rows)
-                    + note_cell(v, page, rows, v.config.report_url(v.id, f"统计表{section['title']}", r["key"])) + "</tr>")
-    return (f'<div class="xxgk-scroll"><table class="xxgk-stats" data-table="{h(table)}"><thead>{head}</thead>'
-            f'<tbody>{"".join(body)}</tbody></table></div>\n\n')
+                    + note_cell(v, page, rows, v.config.report_url(v.id, f"统计表{section['title']}", r["key"]), cols) + "</tr>")
+    caption = f"<caption>{h(table_def['label'])}</caption>" if len(section["tables"]) > 1 or matrix else ""
+    return (f'<div class="xxgk-scroll"><table class="xxgk-stats{matrix}" data-table="{h(table)}">{caption}'
+            f'<thead>{header_rows(v, table)}</thead><tbody>{"".join(body)}</tbody></table></div>\n\n')
 
 
-def charts_for(v: ReportView, section: dict) -> str:
-    """A bar chart for each row whose item children share one unit (a breakdown)."""
-    table = section["table"]["key"]
-    cols = v.t.value_columns(table)
-    col = cols[-1]["key"]  # the total column of a matrix, the only column otherwise
-    out = []
-    for parent in section["rows"]:
-        kids = [r for r in section["rows"] if r["parent"] == parent["key"] and r["kind"] == "item"]
-        if len(kids) < 2 or len({k["unit"] for k in kids}) != 1:
-            continue
-        if parent["kind"] == "heading" and any(r["parent"] == k["key"] for k in kids for r in section["rows"]):
-            continue  # a heading over several totals is not a breakdown
-        unit = kids[0]["unit"]
-        items = [(k["label"], v.values.get((table, k["key"], col))) for k in kids]
-        title = f"{parent['label']}（{unit}）"
-        chart_id = f"chart-{parent['key']}"
-        rows = "".join(f"<tr><td>{h(lbl)}</td><td class=\"num\">{h(fmt(val)) if val is not None else '缺失'}</td></tr>"
-                       for lbl, val in items)
-        out.append(
-            f'<figure class="xxgk-chart" id="{chart_id}">{bar_chart(chart_id, title, unit, items)}'
+def _figure(chart_id: str, title: str, unit: str, items: list) -> str:
+    rows = "".join(f"<tr><td>{h(lbl)}</td><td class=\"num\">{h(fmt(val)) if val is not None else '缺失'}</td></tr>"
+                   for lbl, val in items)
+    return (f'<figure class="xxgk-chart" id="{chart_id}">{bar_chart(chart_id, title, unit, items)}'
             f'<figcaption>图：{h(title)}。虚线框表示缺失值。</figcaption>'
             f'<details class="note"><summary>图表数据</summary><table><thead><tr><th>项目</th><th>{h(unit)}</th></tr></thead>'
             f'<tbody>{rows}</tbody></table></details></figure>\n\n')
+
+
+def charts_for(v: ReportView, section: dict) -> str:
+    """Bar charts of every breakdown: a row's item children sharing one unit, in the total column;
+    and, for a matrix, each applicant type's outcomes."""
+    out = []
+    totals = {ref for rule in v.t.rules for ref in rule["total"].split()}
+    for table_def, trows in section["tables"]:
+        table = table_def["key"]
+        cols = v.t.value_columns(table)
+        col = cols[-1]["key"]  # the total column of a matrix, the only column otherwise
+        for parent in trows:
+            kids = [r for r in trows if r["parent"] == parent["key"]]
+            items_ = [k for k in kids if k["kind"] == "item"]
+            if len(items_) >= 2 and len({k["unit"] for k in items_}) == 1 and len(items_) == len(kids) and not (
+                    parent["kind"] == "heading" and any(r["parent"] == k["key"] for k in items_ for r in trows)):
+                unit = items_[0]["unit"]
+                items = [(k["label"], v.values.get((table, k["key"], col))) for k in items_]
+                out.append(_figure(f"chart-{parent['key']}", f"{parent['label']}（{unit}）", unit, items))
+            if len(cols) > 1 and parent["kind"] == "heading" and len(kids) >= 2:
+                cats = [k for k in kids if k["key"] not in totals]
+                units = {r["unit"] for r in trows if r["kind"] == "item" and (r in cats or r["parent"] in {c["key"] for c in cats})}
+                if len(units) != 1:
+                    continue
+                unit = units.pop()
+                for c in cols:
+                    items = []
+                    for k in cats:
+                        leaves_ = [k] if k["kind"] == "item" else [r for r in trows if r["parent"] == k["key"]]
+                        vals = [v.values.get((table, x["key"], c["key"])) for x in leaves_]
+                        items.append((k["label"], None if None in vals else sum(vals, Decimal(0))))
+                    if all(val in (None, 0) for _, val in items):
+                        continue
+                    out.append(_figure(f"chart-{parent['key']}-{c['key']}", f"{parent['label']}：{c['label']}（{unit}）", unit, items))
     return "".join(out)
 
 
@@ -223,6 +286,9 @@ def prose_html(v: ReportView, page: str, p: dict) -> str:
             href = rel(v.doc(page), v.doc(sec["page"]), f"row-{row}")
             spans.append((q, q + len(fig["quote"]),
                           f'<a class="figure" href="{href}" title="统计表：{h(labels)}">{h(fig["quote"])}</a>'))
+    lead = LEAD_IN.match(text) if p["kind"] == "paragraph" and p["subsection"] else None
+    if lead and not any(a < lead.end() for a, _, _ in spans):
+        spans.append((0, lead.end(), f'<strong class="lead">{h(lead.group(0))}</strong>'))
     spans.sort()
     out, pos = [], 0
     for a, b, html in spans:
@@ -256,14 +322,14 @@ def citations(v: ReportView, config: SiteConfig) -> str:
 
 # --- pages ------------------------------------------------------------------------------
 
-def page_meta(v: ReportView, config: SiteConfig, title: str, data_resource: str, page: str, **extra) -> str:
+def page_meta(v: ReportView, config: SiteConfig, title: str, data_resource: str, page: str, **extra) -> str:  # noqa: D103
     return front_matter(title=title, edit_url=config.edit_url(v.data_path(data_resource)),
                         report_url=config.report_url(v.id, page), **extra)
 
 
-def index_meta(config: SiteConfig, title: str) -> str:
-    """Front matter of a page about all the data: it edits data/README.md."""
-    return front_matter(title=title, edit_url=config.edit_url("data/README.md"), report_url=config.report_url("", title))
+def index_meta(config: SiteConfig, title: str, data_file: str = "data/README.md") -> str:
+    """Front matter of a page about all the data: it edits data/README.md (or the file it is made from)."""
+    return front_matter(title=title, edit_url=config.edit_url(data_file), report_url=config.report_url("", title))
 
 
 def contributing_page(pages: Pages) -> None:
@@ -341,7 +407,10 @@ def report_page(v: ReportView, config: SiteConfig, pages: Pages) -> None:
 
 
 def text_pages(v: ReportView, config: SiteConfig, pages: Pages) -> None:
+    from .text import label_norm
+
     numbered = [p["section"] for p in v.prose_sections]
+    stats_by_label = {label_norm(s["title"]): s for s in v.sections}
     for sec in numbered:
         page = f"text-{sec}"
         head = next(p for p in v.r.prose if p["section"] == sec and p["kind"] == "section")
@@ -356,24 +425,31 @@ def text_pages(v: ReportView, config: SiteConfig, pages: Pages) -> None:
                 body.append(f'<p id="{h(p["id"])}" class="closing"><em>{h(p["text"])}</em></p>\n\n')
             else:
                 body.append(prose_html(v, page, p))
+        tables = stats_by_label.get(label_norm(head["text"]))
+        if tables:
+            body.append(f'<p>本部分的统计表见<a href="{rel(v.doc(page), v.doc(tables["page"]))}">统计表：{h(tables["title"])}</a>。</p>\n\n')
         text = (page_meta(v, config, f"{head['text']}｜{v.r.title}", "prose", f"正文{head['text']}")
-                + f"# {md_text(head['text'])}\n\n"
+                + f"# {md_text(head['text'])} {{ #{head['id']} }}\n\n"
                 + f'<p class="xxgk-sub">{h(v.r.title)}</p>\n\n' + local_nav(v, page) + "".join(body)
-                + f'<p class="xxgk-hint">带下划线的数字在统计表中也出现，点击可跳到对应的行。</p>\n\n')
+                + (f'<p class="xxgk-hint">带下划线的数字在统计表中也出现，点击可跳到对应的行。</p>\n\n'
+                   if any(f["cells"] and f["paragraph"] in {p["id"] for p in v.r.prose if p["section"] == sec}
+                          for f in v.r.figures) else ""))
         pages.write(v.doc(page), text)
 
 
 def stats_pages(v: ReportView, config: SiteConfig, pages: Pages) -> None:
     for s in v.sections:
         page = s["page"]
-        units = sorted({r["unit"] for r in s["rows"] if r["unit"]})
-        text = (page_meta(v, config, f"{s['title']}｜{v.r.title}", "statistics", f"统计表{s['title']}")
+        units = sorted({r["unit"] for _, rows in s["tables"] for r in rows if r["unit"]})
+        text = (page_meta(v, config, f"{s['title']}｜{v.r.title}", "statistics", f"统计表{s['title']}",
+                          hide=["navigation", "toc"])
                 + f"# {md_text(s['title'])}\n\n"
                 + f'<p class="xxgk-sub">{h(v.r.title)} · 统计表</p>\n\n' + local_nav(v, page)
                 + '<p>“缺失”表示原文此格为空或无法辨认，不等于 0。'
                 + '<span class="state state-derived">推算</span>：按表内规则或正文得出；'
                 + '<span class="state state-corrected">校正</span>：原文字符误识后更正。点“说明”看依据。</p>\n\n'
-                + '<div data-search-exclude markdown="0">\n' + stats_table(v, s) + "</div>\n\n"
+                + '<div data-search-exclude markdown="0">\n' + "".join(stats_table(v, s, t, rows) for t, rows in s["tables"])
+                + "</div>\n\n"
                 + charts_for(v, s)
                 + (f"<p>单位：{h('、'.join(units))}。</p>\n\n" if units else ""))
         pages.write(v.doc(page), text)
@@ -384,7 +460,15 @@ def corrections_page(v: ReportView, config: SiteConfig, pages: Pages) -> None:
     paras = {p["id"]: p for p in v.r.prose}
     rows = []
     for e in v.r.corrections:
-        if e["resource"] == "statistics":
+        if e["resource"] == "statistics" and e["target"].count("/") == 1:  # a label printed over several lines
+            table, key = e["target"].split("/")
+            if key.startswith("@"):
+                sec = next(s_ for s_ in v.sections if any(t["key"] == table for t, _ in s_["tables"]))
+                where = f'<a href="{rel(v.doc(page), v.doc(sec["page"]), f"col-{table}-{key[1:]}")}">表头：{h(v.t.column(table, key[1:])["label"])}</a>'
+            else:
+                sec = v.section_of_row(table, key)
+                where = f'<a href="{rel(v.doc(page), v.doc(sec["page"]), f"row-{key}")}">行标签：{h(v.t.row(table, key)["label"])}</a>'
+        elif e["resource"] == "statistics":
             table, row, _ = parse_cell_ref(e["target"])
             sec = v.section_of_row(table, row)
             where = f'<a href="{rel(v.doc(page), v.doc(sec["page"]), f"row-{row}")}">统计表：{h(v.t.row(table, row)["label"])}</a>'
@@ -524,6 +608,61 @@ def template_pages(templates: dict[str, Template], config: SiteConfig, pages: Pa
         pages.write(doc, "".join(parts))
 
 
+COMPARABILITY_ZH = {"same": "口径相同", "similar": "大体可比（见说明）", "different": "口径不同，不宜直接比较", "none": "只有一种格式有"}
+
+
+def compare_page(views: list[ReportView], templates: dict[str, Template], crosswalk, pages: Pages) -> None:
+    """What can be compared across the templates, figure by figure, with the caveats and each report's values."""
+    doc = "compare.md"
+    tids = list(templates)
+
+    def cells_label(t: Template, cells) -> str:
+        parts = []
+        for table, row, col in cells:
+            r, c = t.row(table, row), t.column(table, col)
+            cols = t.value_columns(table)
+            parts.append(h(r["label"]) + (f"（{h(c['label'])}）" if len(cols) > 1 else ""))
+        return " + ".join(parts) if parts else '<span class="missing">没有</span>'
+
+    head = "".join(f"<th>{h(templates[t].title)}</th>" for t in tids)
+    rows = []
+    for c in crosswalk.concepts:
+        cols = "".join(f"<td>{cells_label(templates[t], crosswalk.cells_for(c['concept'], t))}</td>" for t in tids)
+        rows.append(f'<tr id="{h(c["concept"])}"><td><strong>{h(c["label"])}</strong><br><small>{h(c["label_en"])}</small></td>'
+                    f"<td>{COMPARABILITY_ZH[c['comparability']]}</td>{cols}<td>{h(c['caveat'])}</td></tr>")
+    vs = sorted(views, key=lambda x: (x.meta["agency_id"], x.meta["year"]))
+    vhead = "".join(f'<th class="num"><a href="{rel(doc, v.doc("index"))}">{h(v.meta["agency"])}</a><br>{v.meta["year"]}</th>' for v in vs)
+    vrows = []
+    for c in crosswalk.concepts:
+        if c["comparability"] == "none":
+            continue
+        tds = []
+        for v in vs:
+            cells = crosswalk.cells_for(c["concept"], v.t.id)
+            vals = [v.values.get(x) for x in cells]
+            if not cells:
+                tds.append('<td class="num">—</td>')
+            elif None in vals:
+                tds.append('<td class="num"><span class="missing">缺失</span></td>')
+            else:
+                tds.append(f'<td class="num">{h(fmt(sum(vals, Decimal(0))))}</td>')
+        vrows.append(f'<tr><td><a href="#{h(c["concept"])}">{h(c["label"])}</a></td><td>{COMPARABILITY_ZH[c["comparability"]]}</td>{"".join(tds)}</tr>')
+    text = (index_meta(pages.config, "跨格式比较", "data/crosswalk/cells.csv").replace("---\n\n", "hide:\n- navigation\n---\n\n", 1)
+            + "# 跨格式比较\n\n"
+            + "<p>2019 年起，政府信息公开年度报告改用新的全国统一格式（国办公开办函〔2019〕60号，2021 年修订）。"
+            + "新旧格式的统计表不同：有的数字口径相同，有的大体可比，有的无法比较。下表逐项说明，"
+            + "对应关系本身也是数据（<code>data/crosswalk/</code>），可下载、可纠错。</p>\n\n"
+            + "## 逐项对应\n\n"
+            + f'<div class="xxgk-scroll"><table class="xxgk-stats"><thead><tr><th>指标</th><th>可比性</th>{head}<th>说明</th></tr></thead>'
+            + f'<tbody>{"".join(rows)}</tbody></table></div>\n\n'
+            + "## 各报告的数值\n\n"
+            + "<p>按上表把各报告的单元格相加。“缺失”表示其中有读不出的单元格；“—”表示该格式没有这一项。"
+            + "不同格式、不同机关之间比较时，请先读上表的说明。</p>\n\n"
+            + f'<div class="xxgk-scroll"><table class="xxgk-stats sortable"><thead><tr><th>指标</th><th>可比性</th>{vhead}</tr></thead>'
+            + f'<tbody>{"".join(vrows)}</tbody></table></div>\n')
+    pages.write(doc, text)
+
+
 def downloads_page(views: list[ReportView], templates: dict[str, Template], pages: Pages) -> None:
     doc = "downloads/index.md"
     parts = [index_meta(pages.config, "数据下载"), "# 数据下载\n\n",
@@ -600,6 +739,11 @@ def build(check: bool = True, docs_dir: Path | None = None, data_dir: Path | Non
         template_pages(templates, config, pages)
         downloads_page(views, templates, pages)
         contributing_page(pages)
+        crosswalk = model.load_crosswalk(data_dir / "crosswalk")
+        if crosswalk:
+            compare_page(views, templates, crosswalk, pages)
+            downloads.write_package_downloads(data_dir / "crosswalk", model.load_descriptor(paths.find_descriptor(data_dir / "crosswalk")),
+                                              "crosswalk", scratch / "downloads" / "crosswalk")
 
         # Save outputs.
         for name in GENERATED:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import __version__
@@ -105,3 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug, not bad input: bad input is reported as findings
+        if os.environ.get("XXGK_DEBUG"):
+            raise
+        print(f"内部错误（程序缺陷，不是数据问题）：{type(exc).__name__}: {exc}\n"
+              "请设置环境变量 XXGK_DEBUG=1 重新运行以查看详细信息，并报告这个问题。", file=sys.stderr)
+        return 3

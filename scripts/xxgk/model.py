@@ -115,6 +115,7 @@ class Template:
     folder: Path
     descriptor: dict
     tables: list[dict]
+    sections: list[dict]
     columns: list[dict]
     rows: list[dict]
     rules: list[dict]
@@ -157,9 +158,14 @@ class Template:
             self._ci = {(c["table"], c["key"]): c for c in self.columns}
         return self._ci
 
-    def sections(self, table: str) -> list[dict]:
-        """Level-0 rows: the sections of a table (一 … 九)."""
-        return [r for r in self.table_rows(table) if r["level"] == 0]
+    def section_tables(self, section: int) -> list[tuple[dict, list[dict]]]:
+        """The tables with rows in a section, each with those rows in order."""
+        out = []
+        for t in sorted(self.tables, key=lambda x: x["order"]):
+            rows = [r for r in self.table_rows(t["key"]) if r["section"] == section]
+            if rows:
+                out.append((t, rows))
+        return out
 
 
 def load_template(folder: Path) -> Template:
@@ -171,6 +177,7 @@ def load_template(folder: Path) -> Template:
         folder=folder,
         descriptor=descriptor,
         tables=read_table(folder, res["tables"]).rows,
+        sections=sorted(read_table(folder, res["sections"]).rows, key=lambda x: x["key"]),
         columns=read_table(folder, res["columns"]).rows,
         rows=read_table(folder, res["rows"]).rows,
         rules=read_table(folder, res["rules"]).rows,
@@ -208,8 +215,14 @@ class Report:
     def title(self) -> str:
         return self.meta["title"]
 
+    @property
+    def text_path(self) -> Path:
+        """The text that line numbers refer to: the extracted text of a PDF, or the source itself."""
+        res = resources_by_name(self.descriptor)
+        return self.folder / res["source_text"]["path"] if "source_text" in res else self.source_path
+
     def source_lines(self) -> list[str]:
-        return self.source_path.read_text(encoding="utf-8").split("\n")
+        return self.text_path.read_text(encoding="utf-8").split("\n")
 
     def values(self) -> dict[Cell, dict]:
         return {(r["table"], r["row"], r["column"]): r for r in self.statistics}
@@ -244,3 +257,26 @@ def report_folders(reports_dir: Path | None = None) -> list[Path]:
 def template_folders(templates_dir: Path | None = None) -> list[Path]:
     base = templates_dir or paths.TEMPLATES
     return sorted(p for p in base.iterdir() if p.is_dir() and paths.find_descriptor(p)) if base.is_dir() else []
+
+
+@dataclass
+class Crosswalk:
+    """Figures that mean the same across templates (data/crosswalk/)."""
+
+    concepts: list[dict]
+    cells: list[dict]
+
+    def cells_for(self, concept: str, template: str) -> list[Cell]:
+        for row in self.cells:
+            if row["concept"] == concept and row["template"] == template:
+                return [parse_cell_ref(x) for x in row["cells"].split()]
+        return []
+
+
+def load_crosswalk(folder: Path | None = None) -> Crosswalk | None:
+    folder = folder or paths.CROSSWALK
+    desc_path = paths.find_descriptor(folder)
+    if desc_path is None:
+        return None
+    res = resources_by_name(load_descriptor(desc_path))
+    return Crosswalk(read_table(folder, res["concepts"]).rows, read_table(folder, res["cells"]).rows)

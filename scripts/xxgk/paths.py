@@ -19,6 +19,7 @@ DATA = ROOT / "data"
 TEMPLATES = DATA / "templates"
 REPORTS = DATA / "reports"
 SCHEMAS = DATA / "schemas"
+CROSSWALK = DATA / "crosswalk"
 DOCS = ROOT / "docs"
 
 DESCRIPTOR_NAMES = ("datapackage.yaml", "datapackage.yml", "datapackage.json")

@@ -270,6 +270,11 @@ def check_template(folder: Path) -> list[Finding]:
         if r["kind"] == "item" and not r["value_type"]:
             out.append(Finding("constraint-error", rows_f, "数值行必须写明 value_type", line=r["_line"], field="value_type",
                                expected="integer 或 decimal"))
+    sections = {x["key"] for x in t.sections}
+    for r in t.rows:
+        if r["section"] not in sections:
+            out.append(Finding("unknown-parent", rows_f, f"部分 {r['section']} 不在 sections.csv 中", line=r["_line"],
+                               field="section", found=str(r["section"])))
     for c in t.columns:
         if c["parent"] and t.column(c["table"], c["parent"]) is None:
             out.append(Finding("unknown-parent", cols_f, f"上级列 {c['parent']} 不存在", line=c["_line"], field="parent"))
@@ -404,6 +409,9 @@ def _check_statistics(rep: model.Report, template: model.Template) -> list[Findi
                                    found=f"{e['source_text'] or '（空）'} → {e['published_text'] or '（缺失）'}"))
     for target, entries in ledger.items():
         for e in entries:
+            if e["kind"] == "label-wrap":
+                out += _check_label_entry(e, template, lines, led_f)
+                continue
             out.append(Finding("ledger-orphan", led_f, f"勘误记录指向的单元格 {target} 不在 statistics.csv 中",
                                line=e["_line"], field="target", found=target))
     for cell in cells:
@@ -413,6 +421,33 @@ def _check_statistics(rep: model.Report, template: model.Template) -> list[Findi
                                f"模板行“{row_def['label']}”（{cell_ref(cell)}）不在表中；读不出的值也要保留这一行，状态写 missing",
                                field="row", expected=cell_ref(cell), found="没有这一行"))
     return out
+
+
+def _subsequence(needle: str, hay: str) -> bool:
+    it = iter(hay)
+    return all(ch in it for ch in needle)
+
+
+def _check_label_entry(e: dict, template: model.Template, lines: list[str], led_f: str) -> list[Finding]:
+    """A label printed over several lines: published as the template's label, found in order in the source."""
+    table, _, key = e["target"].partition("/")
+    item = template.column(table, key[1:]) if key.startswith("@") else template.row(table, key)
+    if item is None:
+        return [Finding("ledger-orphan", led_f, f"{e['target']} 不是模板 {template.id} 的行或列（列写作 表/@列）",
+                        line=e["_line"], field="target", found=e["target"])]
+    if (e["published_text"] or "") != item["label"]:
+        return [Finding("ledger-mismatch", led_f, "换行标签的发布文本必须与模板中的标签一致", line=e["_line"],
+                        field="published_text", expected=item["label"], found=e["published_text"])]
+    start = (e["source_line"] or 1) - 1
+    window = "".join(lines[start:start + 40])
+    printed = "".join((e["source_text"] or "").split())
+    if not printed or not _subsequence(printed, window):
+        return [Finding("ledger-orphan", led_f, f"原文第 {e['source_line']} 行起找不到依次出现的“{e['source_text']}”",
+                        line=e["_line"], field="source_text", found=e["source_text"])]
+    if label_norm(printed) != item["label_norm"]:
+        return [Finding("ledger-mismatch", led_f, "原文标签去掉换行后应与模板标签的规范化形式一致", line=e["_line"],
+                        field="source_text", expected=item["label_norm"], found=label_norm(printed))]
+    return []
 
 
 def _check_rules(rep: model.Report, template: model.Template) -> list[Finding]:
@@ -426,18 +461,23 @@ def _check_rules(rep: model.Report, template: model.Template) -> list[Finding]:
         involved = [stats[c] for c in res.cells() if c in stats]
         ours = [r for r in involved if r["state"] in ("corrected", "derived")]
         rule = res.rule
-        msg = f"规则 {res.id}：{rule['label']}。按表中数值：{res.explain(values)}"
+        where = f"（表 {rule['table']}" + (f"，{'行' if rule.get('for_each') == 'row' else '列'} {res.scope}" if res.scope else "") + "）"
+        msg = f"规则 {res.id}{where}：{rule['label']}。按表中数值：{res.explain(values)}"
         expected = {"equal": "两边相等", "at_most": "左边 ≤ 右边", "at_least": "左边 ≥ 右边"}[rule["kind"]]
         found = f"{fmt(res.left)} 对 {fmt(res.right)}"
         if ours and rule["severity"] == "strict":
             target = ours[0]
-            out.append(Finding("rule-violation", f, msg + "；其中有校正或推算的值，请复核", line=target["_line"], field="value",
-                               expected=expected, found=found, extra={"rule": rule["id"], "scope": res.scope}))
+            out.append(Finding("rule-violation", f, msg + f"；其中 {target['table']}/{target['row']}/{target['column']} 是校正或推算的值，请复核",
+                               line=target["_line"], field="value", expected=expected, found=found,
+                               extra={"rule": rule["id"], "scope": res.scope,
+                                      "cell": f"{target['table']}/{target['row']}/{target['column']}"}))
         else:
             target = stats.get(res.total[0]) or (involved[0] if involved else None)
-            out.append(Finding("source-rule-violation", f, msg + ("（此规则为“通常成立”）" if rule["severity"] == "soft" else ""),
+            cell = f"{target['table']}/{target['row']}/{target['column']}" if target else ""
+            out.append(Finding("source-rule-violation", f, msg + f"（总数单元格 {cell}）"
+                               + ("（此规则为“通常成立”）" if rule["severity"] == "soft" else ""),
                                line=target["_line"] if target else None, field="value", expected=expected, found=found,
-                               extra={"rule": rule["id"], "scope": res.scope}))
+                               extra={"rule": rule["id"], "scope": res.scope, "cell": cell}))
     return out
 
 
@@ -560,27 +600,60 @@ def _check_figures(rep: model.Report) -> list[Finding]:
         if figure_quote(fig) != fig["quote"]:
             out.append(Finding("figure-not-in-text", ff, "数值、数量级、限定词和单位合起来应等于引文", line=fig["_line"],
                                field="value", expected=fig["quote"], found=figure_quote(fig)))
-        for ref in (fig["cells"] or "").split():
-            cell = parse_cell_ref(ref)
-            row = stats.get(cell)
+        refs = (fig["cells"] or "").split()
+        rows = []
+        for ref in refs:
+            row = stats.get(parse_cell_ref(ref))
             if row is None:
                 out.append(Finding("unknown-cell", ff, f"单元格 {ref} 不在 statistics.csv 中", line=fig["_line"], field="cells",
                                    found=ref))
+            rows.append(row)
+        if not refs or None in rows:
+            continue
+        if fig["relation"] == "sum":
+            groups = [(" + ".join(refs), rows)]
+        else:
+            groups = [(ref, [row]) for ref, row in zip(refs, rows)]
+        for label, group in groups:
+            if any(r["value"] is None for r in group):
+                continue  # a missing value cannot be checked
+            value = sum((r["value"] for r in group), Decimal(0))
+            if figure_agrees(fig, value):
                 continue
-            if row["value"] is None or figure_agrees(fig, row["value"]):
-                continue
-            ours = row["state"] in ("corrected", "derived")
+            ours = any(r["state"] in ("corrected", "derived") for r in group)
             out.append(Finding("figure-mismatch" if ours else "source-figure-mismatch", ff,
-                               f"正文“{fig['quote']}”与统计表 {ref} 的 {fmt(row['value'])} 不一致",
-                               line=fig["_line"], field="value", expected=fmt(row["value"]), found=fig["quote"]))
+                               f"正文“{fig['quote']}”与统计表 {label} 的 {fmt(value)} 不一致",
+                               line=fig["_line"], field="value", expected=fmt(value), found=fig["quote"]))
     return out
 
 
 # --- driver -------------------------------------------------------------------------
 
 def package_kind(descriptor: dict) -> str:
-    names = {r.get("name") for r in descriptor.get("resources", [])}
-    return "template" if "rows" in names else "report"
+    names = {r.get("name") for r in descriptor.get("resources", []) if isinstance(r, dict)}
+    return "template" if "rows" in names else "crosswalk" if "concepts" in names else "report"
+
+
+def check_crosswalk(folder: Path) -> list[Finding]:
+    cw = model.load_crosswalk(folder)
+    res = model.resources_by_name(model.load_descriptor(paths.find_descriptor(folder)))
+    f = paths.rel(folder / res["cells"]["path"])
+    concepts = {c["concept"] for c in cw.concepts}
+    out = []
+    for row in cw.cells:
+        if row["concept"] not in concepts:
+            out.append(Finding("unknown-cell", f, f"指标 {row['concept']} 不在 concepts.csv 中", line=row["_line"], field="concept"))
+        template = model.template_by_id(row["template"], str(folder.parent / "templates"))
+        if template is None:
+            out.append(Finding("unknown-template", f, f"模板 {row['template']} 不存在", line=row["_line"], field="template",
+                               found=row["template"]))
+            continue
+        known = set(template.cells())
+        for ref in row["cells"].split():
+            if parse_cell_ref(ref) not in known:
+                out.append(Finding("unknown-cell", f, f"{ref} 不是模板 {row['template']} 的数值单元格", line=row["_line"],
+                                   field="cells", found=ref))
+    return out
 
 
 def validate_package(folder: str | Path) -> list[Finding]:
@@ -589,7 +662,7 @@ def validate_package(folder: str | Path) -> list[Finding]:
     if descriptor is None or any(f.severity == ERROR for f in findings):
         return findings
     kind = package_kind(descriptor)
-    required = {"template": ("tables", "columns", "rows", "rules"),
+    required = {"template": ("tables", "sections", "columns", "rows", "rules"), "crosswalk": ("concepts", "cells"),
                 "report": ("report", "statistics", "prose", "figures", "corrections", "source")}[kind]
     names = {r["name"] for r in descriptor["resources"]}
     desc_f = paths.rel(paths.find_descriptor(folder))
@@ -598,7 +671,8 @@ def validate_package(folder: str | Path) -> list[Finding]:
         return findings + [Finding("descriptor-error", desc_f, f"缺少资源 {', '.join(missing)}", field="resources",
                                    expected=", ".join(required))]
     try:
-        findings += check_template(folder) if kind == "template" else check_report(folder)
+        check = {"template": check_template, "crosswalk": check_crosswalk, "report": check_report}[kind]
+        findings += check(folder)
     except (KeyError, ValueError, IndexError, TypeError) as exc:  # defensive: never a traceback
         findings.append(Finding("table-error", desc_f, f"数据无法解读：{type(exc).__name__}: {exc}"))
     return findings
@@ -607,7 +681,8 @@ def validate_package(folder: str | Path) -> list[Finding]:
 def discover(targets: list[str]) -> list[Path]:
     """Package folders named by the targets (a package, its descriptor, or a folder of packages)."""
     if not targets:
-        return model.template_folders() + model.report_folders()
+        extra = [paths.CROSSWALK] if paths.find_descriptor(paths.CROSSWALK) else []
+        return model.template_folders() + extra + model.report_folders()
     found = []
     for t in targets:
         p = Path(t)
