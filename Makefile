@@ -26,6 +26,7 @@ pages: $(SETUP) ## Validate, then generate the site's pages into docs/
 site: pages ## Build the website into site/ (mkdocs build --strict)
 	rm -rf site.tmp
 	$(BIN)/mkdocs build --strict --quiet --site-dir site.tmp
+	$(BIN)/xxgk compact-search site.tmp
 	rm -rf site && mv site.tmp site
 	@echo "site built in site/ ; preview with: make serve"
 

@@ -44,6 +44,9 @@ def build_site(data_dir: Path, out_dir: Path) -> Path:
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(out_dir / "mkdocs.yml"),
                              "-d", str(site)], capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     assert result.returncode == 0, result.stdout + result.stderr
+    from xxgk.postbuild import compact_search_index
+
+    compact_search_index(site)  # as `make site` does
     return site
 
 

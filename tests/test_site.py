@@ -331,3 +331,31 @@ def test_compare_page_lists_every_concept(site):
     assert {c["concept"] for c in concepts} <= ids
     text = page.get_text()
     assert "3119" in text and "128" in text  # requests received: 淮安 2024 and 山东人社 2018
+
+
+def test_parquet_equals_the_csv_and_the_documented_query_runs(site):
+    import duckdb
+
+    from xxgk.downloads import EXAMPLE_SQL
+
+    dl = site / "downloads"
+    con = duckdb.connect()
+    rows = con.execute(f"SELECT * FROM read_parquet('{(dl / 'all-statistics.parquet').as_posix()}')").fetchall()
+    names = [d[0] for d in con.description]
+    csv_rows = read_csv(dl / "all-statistics.csv")
+    assert names == list(csv_rows[0])
+    assert len(rows) == len(csv_rows)
+    for parquet_row, csv_row in zip(rows, csv_rows):
+        as_text = {}
+        for name, value in zip(names, parquet_row):
+            if value is None:
+                as_text[name] = ""
+            elif name == "value":
+                as_text[name] = format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))
+            else:
+                as_text[name] = str(value)
+        assert as_text == csv_row
+    result = con.execute(EXAMPLE_SQL.replace("'all-statistics.parquet'", f"'{(dl / 'all-statistics.parquet').as_posix()}'")).fetchall()
+    assert ("淮安市人民政府", 2024, 3119) in [(a, y, int(v)) for a, y, v in result]
+    assert ("山东省人力资源和社会保障厅", 2018, 128) in [(a, y, int(v)) for a, y, v in result]
+    assert "requests_received" in soup(site, "downloads/").select_one("code.language-python").get_text()

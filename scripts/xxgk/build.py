@@ -29,6 +29,12 @@ STATE_ZH = {"printed": "原文", "corrected": "校正", "derived": "推算", "mi
 KIND_ZH = {"label-wrap": "标签换行", "glyph": "误识字", "fragment": "拆碎的字", "debris": "删除杂散内容", "layout": "排版规则",
            "derived-rule": "按规则推算", "derived-prose": "取自正文", "unreadable": "无法读出"}
 NUMERALS = "零一二三四五六七八九十"
+DUCKDB_EXAMPLE = f'''import duckdb
+
+# 各机关每年收到的申请数（all-statistics.parquet 下载到当前目录）
+print(duckdb.sql("""
+{downloads.EXAMPLE_SQL}
+"""))'''
 # A sub-section heading printed at the start of its paragraph: （一）主动公开情况。
 LEAD_IN = re.compile(r"^（[一二三四五六七八九十]+）[^。（]{1,30}。")
 
@@ -113,7 +119,7 @@ def local_nav(v: ReportView, current: str) -> str:
         cur = ' aria-current="page"' if name == current else ""
         return f'<a href="{rel(v.doc(current), v.doc(name))}"{cur}>{h(label)}</a>'
 
-    parts = [f'<nav class="xxgk-local" aria-label="本报告的页面">', link("index", "报告概览"), "<br>",
+    parts = [f'<nav class="xxgk-local" aria-label="本报告的页面" data-search-exclude>', link("index", "报告概览"), "<br>",
              '<span class="group">正文</span>']
     parts += [link(f"text-{p['section']}", p["text"]) for p in v.prose_sections]
     parts += ["<br>", '<span class="group">统计表</span>']
@@ -224,7 +230,7 @@ def stats_table(v: ReportView, section: dict, table_def: dict, trows: list[dict]
 def _figure(chart_id: str, title: str, unit: str, items: list) -> str:
     rows = "".join(f"<tr><td>{h(lbl)}</td><td class=\"num\">{h(fmt(val)) if val is not None else '缺失'}</td></tr>"
                    for lbl, val in items)
-    return (f'<figure class="xxgk-chart" id="{chart_id}">{bar_chart(chart_id, title, unit, items)}'
+    return (f'<figure class="xxgk-chart" id="{chart_id}" data-search-exclude>{bar_chart(chart_id, title, unit, items)}'
             f'<figcaption>图：{h(title)}。虚线框表示缺失值。</figcaption>'
             f'<details class="note"><summary>图表数据</summary><table><thead><tr><th>项目</th><th>{h(unit)}</th></tr></thead>'
             f'<tbody>{rows}</tbody></table></details></figure>\n\n')
@@ -310,14 +316,14 @@ def citations(v: ReportView, config: SiteConfig) -> str:
            f"  institution = {{{meta['agency']}}},\n  year = {{{year}}},\n"
            + (f"  date = {{{pub.isoformat()}}},\n" if pub else "")
            + f"  note = {{整理数据：政府信息公开年报开放数据，{url}}},\n  url = {{{url}}}\n}}")
-    return (
+    return "<div data-search-exclude markdown=\"1\">\n\n" + (
         "## 引用\n\n"
         "GB/T 7714—2015，引用报告：\n\n"
         f'<pre class="cite"><code>{h(gbt_report)}</code></pre>\n\n'
         "GB/T 7714—2015，引用本站整理的数据：\n\n"
         f'<pre class="cite"><code>{h(gbt_data)}</code></pre>\n\n'
         "BibTeX：\n\n"
-        f'<pre class="cite"><code>{h(bib)}</code></pre>\n\n')
+        f'<pre class="cite"><code>{h(bib)}</code></pre>\n\n') + "</div>\n\n"
 
 
 # --- pages ------------------------------------------------------------------------------
@@ -394,13 +400,13 @@ def report_page(v: ReportView, config: SiteConfig, pages: Pages) -> None:
         + f'<table class="xxgk-meta"><tbody>{table}</tbody></table>\n\n'
         + (f"## 引言\n\n{preamble}" if preamble else "")
         + "## 数据质量\n\n"
-        + f"<p>{quality}</p>\n\n"
+        + f"<p data-search-exclude>{quality}</p>\n\n"
         + f'<p>每一处与原文不同的地方都记在<a href="{rel(v.doc(page), v.doc("corrections"))}">勘误记录</a>里，写明理由与依据。</p>\n\n'
         + "### 原文问题\n\n" + source_block + "\n\n"
         + "### 表内算术规则\n\n"
-        + '<div class="xxgk-scroll"><table><thead><tr><th>规则</th><th>内容</th><th>结果</th><th>按表中数值</th><th>缺失的格</th></tr></thead>'
+        + '<div class="xxgk-scroll" data-search-exclude><table><thead><tr><th>规则</th><th>内容</th><th>结果</th><th>按表中数值</th><th>缺失的格</th></tr></thead>'
         + f'<tbody>{"".join(rule_rows)}</tbody></table></div>\n\n'
-        + "## 下载\n\n" + f'<ul>{"".join(dl_items)}</ul>\n\n'
+        + "## 下载\n\n" + f'<ul data-search-exclude>{"".join(dl_items)}</ul>\n\n'
         + citations(v, config)
     )
     pages.write(v.doc(page), text)
@@ -430,7 +436,7 @@ def text_pages(v: ReportView, config: SiteConfig, pages: Pages) -> None:
             body.append(f'<p>本部分的统计表见<a href="{rel(v.doc(page), v.doc(tables["page"]))}">统计表：{h(tables["title"])}</a>。</p>\n\n')
         text = (page_meta(v, config, f"{head['text']}｜{v.r.title}", "prose", f"正文{head['text']}")
                 + f"# {md_text(head['text'])} {{ #{head['id']} }}\n\n"
-                + f'<p class="xxgk-sub">{h(v.r.title)}</p>\n\n' + local_nav(v, page) + "".join(body)
+                + f'<p class="xxgk-sub" data-search-exclude>{h(v.r.title)}</p>\n\n' + local_nav(v, page) + "".join(body)
                 + (f'<p class="xxgk-hint">带下划线的数字在统计表中也出现，点击可跳到对应的行。</p>\n\n'
                    if any(f["cells"] and f["paragraph"] in {p["id"] for p in v.r.prose if p["section"] == sec}
                           for f in v.r.figures) else ""))
@@ -441,11 +447,12 @@ def stats_pages(v: ReportView, config: SiteConfig, pages: Pages) -> None:
     for s in v.sections:
         page = s["page"]
         units = sorted({r["unit"] for _, rows in s["tables"] for r in rows if r["unit"]})
+        # Out of the search index (numbers and repeated labels): prose, titles and agencies stay searchable.
         text = (page_meta(v, config, f"{s['title']}｜{v.r.title}", "statistics", f"统计表{s['title']}",
-                          hide=["navigation", "toc"])
+                          hide=["navigation", "toc"], search={"exclude": True})
                 + f"# {md_text(s['title'])}\n\n"
-                + f'<p class="xxgk-sub">{h(v.r.title)} · 统计表</p>\n\n' + local_nav(v, page)
-                + '<p>“缺失”表示原文此格为空或无法辨认，不等于 0。'
+                + f'<p class="xxgk-sub" data-search-exclude>{h(v.r.title)} · 统计表</p>\n\n' + local_nav(v, page)
+                + '<p data-search-exclude>“缺失”表示原文此格为空或无法辨认，不等于 0。'
                 + '<span class="state state-derived">推算</span>：按表内规则或正文得出；'
                 + '<span class="state state-corrected">校正</span>：原文字符误识后更正。点“说明”看依据。</p>\n\n'
                 + '<div data-search-exclude markdown="0">\n' + "".join(stats_table(v, s, t, rows) for t, rows in s["tables"])
@@ -486,8 +493,9 @@ def corrections_page(v: ReportView, config: SiteConfig, pages: Pages) -> None:
                     f'<td><span class="diff-old">{src}</span> → <span class="diff-new">{pub}</span></td>'
                     f"<td>{KIND_ZH.get(e['kind'], h(e['kind']))}</td><td>{h(e['reason'])}</td><td>{h(e['evidence'])}</td>"
                     f"<td class=\"num\">{e['count']}</td></tr>")
-    text = (page_meta(v, config, f"勘误记录｜{v.r.title}", "corrections", "勘误记录")
-            + "# 勘误记录\n\n" + f'<p class="xxgk-sub">{h(v.r.title)}</p>\n\n' + local_nav(v, page)
+    # Out of the search index: at thousands of reports the ledgers would make it too big for a phone.
+    text = (page_meta(v, config, f"勘误记录｜{v.r.title}", "corrections", "勘误记录", search={"exclude": True})
+            + "# 勘误记录\n\n" + f'<p class="xxgk-sub" data-search-exclude>{h(v.r.title)}</p>\n\n' + local_nav(v, page)
             + "<p>本站发布的数据与原始文件不同的每一处都在这里：原文 → 发布文本，连同理由与依据。"
             + "正文的每一段都可由“原始文件 + 本表”重新得出，<code>xxgk validate</code> 会逐段核对。</p>\n\n"
             + '<div class="xxgk-scroll"><table class="sortable"><thead><tr><th>编号</th><th>位置</th><th>原文 → 发布</th>'
@@ -672,7 +680,14 @@ def downloads_page(views: list[ReportView], templates: dict[str, Template], page
              "## 全部统计数值（长表）\n\n",
              "<p>每份报告的每个统计数值一行：报告编号、机关、年度、模板、表/行/列的键与标签、单位、数值、状态。</p>\n\n<ul>",
              f'<li><a href="all-statistics.csv">all-statistics.csv</a> · <a href="all-statistics.excel.csv">Excel 版</a> · '
+             f'<a href="all-statistics.parquet">all-statistics.parquet</a> · '
              f'<a href="all-statistics.datapackage.json">表结构</a></li></ul>\n\n',
+             "### 用 DuckDB 查询 Parquet\n\n",
+             "<p>Parquet 是 DuckDB、Spark、各类云数据仓库直接读取的列式格式；数据变大、CSV 不够用时就用它。"
+             "<code>value</code> 是小数类型，缺失为 NULL；<code>year</code> 是整数。"
+             "两种统计表格式的行键不同，哪些数字可以跨格式比较见<a href=\"../compare/\">跨格式比较</a>。"
+             "例：各机关每年收到的政府信息公开申请数（<code>pip install duckdb</code>）：</p>\n\n",
+             f'<pre><code class="language-python">{h(DUCKDB_EXAMPLE)}</code></pre>\n\n',
              "## 各报告的数据包\n\n"]
     for v in sorted(views, key=lambda x: (-x.meta["year"], x.meta["agency_id"])):
         files = []

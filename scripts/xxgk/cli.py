@@ -58,6 +58,20 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def cmd_compact_search(args) -> int:
+    from pathlib import Path
+
+    from .postbuild import compact_search_index
+
+    site = Path(args.site)
+    if not (site / "search" / "search_index.json").is_file():
+        print(f"错误：{site}/search/search_index.json 不存在；先运行 mkdocs build", file=sys.stderr)
+        return 2
+    before, after = compact_search_index(site)
+    print(f"搜索索引：{before / 2**20:.2f} MiB → {after / 2**20:.2f} MiB")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xxgk", description="政府信息公开工作年度报告开放数据：校验数据、生成网站。")
     parser.add_argument("--version", action="version", version=f"xxgk {__version__}")
@@ -73,6 +87,10 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="从 data/ 生成网站页面到 docs/（之后运行 mkdocs build）")
     p.add_argument("--no-validate", action="store_true", help="跳过校验（仅用于调试）")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("compact-search", help="把 MkDocs 的搜索索引改写为不转义的 UTF-8 JSON（体积减半）")
+    p.add_argument("site", help="mkdocs build 的输出目录，例如 site")
+    p.set_defaults(func=cmd_compact_search)
 
     p = sub.add_parser("new", help="新建一份报告的数据包：模板的每一行都在，数值全部为缺失")
     p.add_argument("--agency", required=True, help="机构名称（原文），例如 山东省财政厅")

@@ -15,6 +15,13 @@ from . import model
 from .model import Report, Template, fmt
 
 BOM = b"\xef\xbb\xbf"
+
+# Shown on the downloads page and run by the tests, so the example cannot drift from the data.
+EXAMPLE_SQL = """SELECT agency, year, value AS requests_received
+FROM 'all-statistics.parquet'
+WHERE (template = 'national-2014' AND "row" = 'requests_received')
+   OR (template = 'national-2021' AND "row" = 'new' AND "column" = 'total')
+ORDER BY agency, year"""
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed, so a zip changes only when its contents do
 
 LONG_FIELDS = [
@@ -108,3 +115,26 @@ def write_long_table(rows: list[list[str]], out_dir: Path) -> None:
                            "format": "csv", "schema": schema}]}
     (out_dir / "all-statistics.datapackage.json").write_text(
         json.dumps(desc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_parquet(out_dir / "all-statistics.csv", out_dir / "all-statistics.parquet")
+
+
+def write_parquet(csv_path: Path, parquet_path: Path) -> None:
+    """The long table as Parquet, typed: year as an integer, value as a decimal (empty stays NULL)."""
+    import duckdb
+
+    def cast(f: str) -> str:
+        q = f'"{f}"'
+        if f == "year":
+            return f"CAST({q} AS INTEGER) AS {q}"
+        if f == "value":
+            return f"CAST(NULLIF({q}, '') AS DECIMAL(20, 4)) AS {q}"
+        return f"NULLIF({q}, '') AS {q}" if f in ("row_label", "column_label", "unit") else q
+
+    casts = ", ".join(cast(f) for f, _, _ in LONG_FIELDS)
+    con = duckdb.connect()
+    try:
+        con.execute(f"COPY (SELECT {casts} FROM read_csv(?, header = true, all_varchar = true, "
+                    f"quote = '\"', escape = '\"')) TO '{parquet_path.as_posix()}' (FORMAT parquet, COMPRESSION zstd)",
+                    [csv_path.as_posix()])
+    finally:
+        con.close()
