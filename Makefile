@@ -42,8 +42,10 @@ test: $(SETUP) browser ## Run every test (builds the site, drives headless Chrom
 test-fast: $(SETUP) ## Run the tests that need no browser
 	$(BIN)/python -m pytest -m "not browser"
 
+SIZES ?= 1,10,100,1000
+
 bench: $(SETUP) ## Measure the build at N = 1, 10, 100, 1000 reports (SIZES=1,200 to change)
-	$(BIN)/xxgk bench --sizes $(or $(SIZES),1,10,100,1000)
+	$(BIN)/xxgk bench --sizes $(SIZES)
 
 clean: ## Remove generated pages, the built site and test artefacts
 	rm -rf site docs/reports docs/codebook docs/downloads docs/index.md docs/contributing.md docs/compare.md docs/data-quality.md docs/assets/generated test-artifacts

@@ -72,6 +72,32 @@ def cmd_compact_search(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from . import paths
+    from .importer import ImportError_, evaluate_against_curated, import_report, render_evaluation
+
+    try:
+        if args.evaluate:
+            with tempfile.TemporaryDirectory(prefix="xxgk-eval-") as tmp:
+                sys.stdout.write(render_evaluation(evaluate_against_curated(Path(tmp))))
+            return 0
+        if not (args.source and args.template and args.id):
+            print("错误：需要 SOURCE、--template 与 --id（或者用 --evaluate）", file=sys.stderr)
+            return 2
+        out = Path(args.out) if args.out else paths.REPORTS
+        draft = import_report(Path(args.source), args.template, args.id, out, agency=args.agency or "",
+                              region_code=args.region_code or "", region=args.region or "", title=args.title or "")
+    except ImportError_ as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    print(f"已生成草稿 {paths.rel(draft.folder)}/，待核对 {len(draft.review)} 项，见 {paths.rel(draft.folder / 'review.md')}。"
+          f"下一步：xxgk validate {paths.rel(draft.folder)}")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xxgk", description="政府信息公开工作年度报告开放数据：校验数据、生成网站。")
     parser.add_argument("--version", action="version", version=f"xxgk {__version__}")
@@ -87,6 +113,18 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="从 data/ 生成网站页面到 docs/（之后运行 mkdocs build）")
     p.add_argument("--no-validate", action="store_true", help="跳过校验（仅用于调试）")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("import", help="从 PDF 或 OCR 文本起草一份报告的数据包，并按表内规则修复；另写一份待核对清单")
+    p.add_argument("source", nargs="?", help="PDF（带文字层）或 OCR / pdftotext 得到的 .txt")
+    p.add_argument("--template", help="统计表模板，见 data/templates/")
+    p.add_argument("--id", help="报告编号：行政区划代码-机构简称-年度，例如 320800-gov-2024")
+    p.add_argument("--agency", help="机构名称（原文）；也用来识别混入正文的公章文字")
+    p.add_argument("--region-code", help="行政区划代码（默认取自报告编号）")
+    p.add_argument("--region", help="地区名称")
+    p.add_argument("--title", help="报告标题")
+    p.add_argument("--out", help="输出目录（默认 data/reports）")
+    p.add_argument("--evaluate", action="store_true", help="对 data/ 中每份整理好的报告重新导入原始文件并比较，打印正确率")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("compact-search", help="把 MkDocs 的搜索索引改写为不转义的 UTF-8 JSON（体积减半）")
     p.add_argument("site", help="mkdocs build 的输出目录，例如 site")
