@@ -382,7 +382,7 @@ def report_page(v: ReportView, config: SiteConfig, pages: Pages) -> None:
         sf = "".join(f"<li><strong>{h(f.title)}</strong>：{h(f.message)}</li>" for f in v.source_findings)
         source_block = f"<ul>{sf}</ul>"
     else:
-        source_block = "<p>未发现原报告自相矛盾之处（统计表内的算术规则与正文中重复的数字均已核对；缺失的值无法核对）。</p>"
+        source_block = "<p data-search-exclude>未发现原报告自相矛盾之处（统计表内的算术规则与正文中重复的数字均已核对；缺失的值无法核对）。</p>"
     files = [(res["title"] if "title" in res else res["name"], res["path"]) for res in v.r.descriptor["resources"]]
     dl_items = []
     for title, path in files:
@@ -397,11 +397,11 @@ def report_page(v: ReportView, config: SiteConfig, pages: Pages) -> None:
         page_meta(v, config, v.r.title, "report", "报告概览")
         + f"# {md_text(v.r.title)}\n\n"
         + local_nav(v, page)
-        + f'<table class="xxgk-meta"><tbody>{table}</tbody></table>\n\n'
+        + f'<table class="xxgk-meta" data-search-exclude><tbody>{table}</tbody></table>\n\n'
         + (f"## 引言\n\n{preamble}" if preamble else "")
         + "## 数据质量\n\n"
         + f"<p data-search-exclude>{quality}</p>\n\n"
-        + f'<p>每一处与原文不同的地方都记在<a href="{rel(v.doc(page), v.doc("corrections"))}">勘误记录</a>里，写明理由与依据。</p>\n\n'
+        + f'<p data-search-exclude>每一处与原文不同的地方都记在<a href="{rel(v.doc(page), v.doc("corrections"))}">勘误记录</a>里，写明理由与依据。</p>\n\n'
         + "### 原文问题\n\n" + source_block + "\n\n"
         + "### 表内算术规则\n\n"
         + '<div class="xxgk-scroll" data-search-exclude><table><thead><tr><th>规则</th><th>内容</th><th>结果</th><th>按表中数值</th><th>缺失的格</th></tr></thead>'
@@ -433,11 +433,11 @@ def text_pages(v: ReportView, config: SiteConfig, pages: Pages) -> None:
                 body.append(prose_html(v, page, p))
         tables = stats_by_label.get(label_norm(head["text"]))
         if tables:
-            body.append(f'<p>本部分的统计表见<a href="{rel(v.doc(page), v.doc(tables["page"]))}">统计表：{h(tables["title"])}</a>。</p>\n\n')
+            body.append(f'<p data-search-exclude>本部分的统计表见<a href="{rel(v.doc(page), v.doc(tables["page"]))}">统计表：{h(tables["title"])}</a>。</p>\n\n')
         text = (page_meta(v, config, f"{head['text']}｜{v.r.title}", "prose", f"正文{head['text']}")
                 + f"# {md_text(head['text'])} {{ #{head['id']} }}\n\n"
                 + f'<p class="xxgk-sub" data-search-exclude>{h(v.r.title)}</p>\n\n' + local_nav(v, page) + "".join(body)
-                + (f'<p class="xxgk-hint">带下划线的数字在统计表中也出现，点击可跳到对应的行。</p>\n\n'
+                + (f'<p class="xxgk-hint" data-search-exclude>带下划线的数字在统计表中也出现，点击可跳到对应的行。</p>\n\n'
                    if any(f["cells"] and f["paragraph"] in {p["id"] for p in v.r.prose if p["section"] == sec}
                           for f in v.r.figures) else ""))
         pages.write(v.doc(page), text)
