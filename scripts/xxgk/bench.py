@@ -10,7 +10,6 @@ of its template holds by construction.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import random
@@ -72,11 +71,7 @@ def synthetic_values(template: model.Template, rng: random.Random) -> dict:
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
+    path.write_text(model.csv_text(header, rows), encoding="utf-8")
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[dict]]:

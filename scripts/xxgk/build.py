@@ -20,7 +20,7 @@ from pathlib import Path
 from . import downloads, model, paths
 from .charts import bar_chart
 from .findings import ERROR, SOURCE, render_text
-from .model import Report, Template, cell_ref, fmt, parse_cell_ref
+from .model import Report, Template, fmt, parse_cell_ref
 from .rules import BROKEN, HOLDS, evaluate
 from .site import SiteConfig, front_matter, h, md_text, rel, site_config
 

@@ -7,6 +7,7 @@ import os
 import sys
 
 from . import __version__
+from .model import UserError
 
 
 def cmd_validate(args) -> int:
@@ -34,27 +35,19 @@ def cmd_new(args) -> int:
     from pathlib import Path
 
     from . import paths
-    from .scaffold import ScaffoldError, new_report
+    from .scaffold import new_report
 
-    try:
-        folder = new_report(args.agency, args.agency_id, args.region_code, args.region, args.year, args.template,
-                            title=args.title, source=Path(args.source) if args.source else None, published=args.published or "")
-    except ScaffoldError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
+    folder = new_report(args.agency, args.agency_id, args.region_code, args.region, args.year, args.template,
+                        title=args.title, source=Path(args.source) if args.source else None, published=args.published or "")
     print(f"已生成 {paths.rel(folder)}/。下一步：填写 statistics.csv、prose.csv、figures.csv 与 corrections.csv，"
           f"然后运行 xxgk validate {paths.rel(folder)}")
     return 0
 
 
 def cmd_diff(args) -> int:
-    from .diff import DiffError, run
+    from .diff import run
 
-    try:
-        sys.stdout.write(run(args.base, args.head, args.format))
-    except DiffError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
+    sys.stdout.write(run(args.base, args.head, args.format))
     return 0
 
 
@@ -77,22 +70,18 @@ def cmd_import(args) -> int:
     from pathlib import Path
 
     from . import paths
-    from .importer import ImportError_, evaluate_against_curated, import_report, render_evaluation
+    from .importer import evaluate_against_curated, import_report, render_evaluation
 
-    try:
-        if args.evaluate:
-            with tempfile.TemporaryDirectory(prefix="xxgk-eval-") as tmp:
-                sys.stdout.write(render_evaluation(evaluate_against_curated(Path(tmp))))
-            return 0
-        if not (args.source and args.template and args.id):
-            print("错误：需要 SOURCE、--template 与 --id（或者用 --evaluate）", file=sys.stderr)
-            return 2
-        out = Path(args.out) if args.out else paths.REPORTS
-        draft = import_report(Path(args.source), args.template, args.id, out, agency=args.agency or "",
-                              region_code=args.region_code or "", region=args.region or "", title=args.title or "")
-    except ImportError_ as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+    if args.evaluate:
+        with tempfile.TemporaryDirectory(prefix="xxgk-eval-") as tmp:
+            sys.stdout.write(render_evaluation(evaluate_against_curated(Path(tmp))))
+        return 0
+    if not (args.source and args.template and args.id):
+        print("错误：需要 SOURCE、--template 与 --id（或者用 --evaluate）", file=sys.stderr)
         return 2
+    out = Path(args.out) if args.out else paths.REPORTS
+    draft = import_report(Path(args.source), args.template, args.id, out, agency=args.agency or "",
+                          region_code=args.region_code or "", region=args.region or "", title=args.title or "")
     print(f"已生成草稿 {paths.rel(draft.folder)}/，待核对 {len(draft.review)} 项，见 {paths.rel(draft.folder / 'review.md')}。"
           f"下一步：xxgk validate {paths.rel(draft.folder)}")
     return 0
@@ -158,6 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
         return args.func(args)
+    except UserError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

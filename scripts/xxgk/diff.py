@@ -20,7 +20,7 @@ from . import model, paths
 REPORTS = "data/reports"
 
 
-class DiffError(Exception):
+class DiffError(model.UserError):
     pass
 
 

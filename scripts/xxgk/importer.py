@@ -11,9 +11,7 @@ and review.md for a person.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -40,7 +38,7 @@ FIGURE = re.compile(r"(近|约|超过|逾)?(\d+(?:\.\d+)?)(万|亿)?(余|多|\+)
 CLAUSE_END = "，。；：、（）《》“”"
 
 
-class ImportError_(Exception):
+class ImportError_(model.UserError):
     """The source cannot be imported; the message says what to do."""
 
 
@@ -669,16 +667,7 @@ def split_prose(source: Source, template: Template, agency: str) -> ProseDraft:
 
 # --- the package ---------------------------------------------------------------------------
 
-def _csv_text(header: list[str], rows: list[list]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
-    return buf.getvalue()
-
-
-def _header(name: str) -> list[str]:
-    return [f["name"] for f in model.load_schema(str(paths.SCHEMAS / f"{name}.schema.json"))["fields"]]
+_csv_text, _header = model.csv_text, model.schema_header
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -80,6 +81,24 @@ def read_table(folder: Path, resource: dict) -> Table:
             row["_line"] = reader.line_num
             rows.append(row)
     return Table(path, rows, list(types))
+
+
+def csv_text(header: list[str], rows: list[list]) -> str:
+    """CSV as the project writes it: UTF-8 text, LF line ends, minimal quoting."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def schema_header(name: str) -> list[str]:
+    """Column names of a resource, taken from its table schema in data/schemas/ (written once)."""
+    return [f["name"] for f in load_schema(str(paths.SCHEMAS / f"{name}.schema.json"))["fields"]]
+
+
+class UserError(Exception):
+    """Input a command cannot work with; the message says what to do. The CLI prints it and exits 2."""
 
 
 def resources_by_name(descriptor: dict) -> dict[str, dict]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import shutil
 from pathlib import Path
@@ -19,21 +17,11 @@ RESOURCES = [("report", "报告信息"), ("statistics", "统计表"), ("prose", 
              ("corrections", "勘误记录")]
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(model.UserError):
     pass
 
 
-def _csv(header: list[str], rows: list[list]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
-    return buf.getvalue()
-
-
-def _header(resource: str) -> list[str]:
-    schema = model.load_schema(str(paths.SCHEMAS / f"{resource}.schema.json"))
-    return [f["name"] for f in schema["fields"]]  # columns come from the schema, written once
+_csv, _header = model.csv_text, model.schema_header
 
 
 def new_report(agency: str, agency_id: str, region_code: str, region: str, year: int, template_id: str,
