@@ -333,9 +333,9 @@ def page_meta(v: ReportView, config: SiteConfig, title: str, data_resource: str,
                         report_url=config.report_url(v.id, page), **extra)
 
 
-def index_meta(config: SiteConfig, title: str, data_file: str = "data/README.md") -> str:
+def index_meta(config: SiteConfig, title: str, data_file: str = "data/README.md", **extra) -> str:
     """Front matter of a page about all the data: it edits data/README.md (or the file it is made from)."""
-    return front_matter(title=title, edit_url=config.edit_url(data_file), report_url=config.report_url("", title))
+    return front_matter(title=title, edit_url=config.edit_url(data_file), report_url=config.report_url("", title), **extra)
 
 
 def contributing_page(pages: Pages) -> None:
@@ -655,7 +655,7 @@ def compare_page(views: list[ReportView], templates: dict[str, Template], crossw
             else:
                 tds.append(f'<td class="num">{h(fmt(sum(vals, Decimal(0))))}</td>')
         vrows.append(f'<tr><td><a href="#{h(c["concept"])}">{h(c["label"])}</a></td><td>{COMPARABILITY_ZH[c["comparability"]]}</td>{"".join(tds)}</tr>')
-    text = (index_meta(pages.config, "跨格式比较", "data/crosswalk/cells.csv").replace("---\n\n", "hide:\n- navigation\n---\n\n", 1)
+    text = (index_meta(pages.config, "跨格式比较", "data/crosswalk/cells.csv", hide=["navigation"])
             + "# 跨格式比较\n\n"
             + "<p>2019 年起，政府信息公开年度报告改用新的全国统一格式（国办公开办函〔2019〕60号，2021 年修订）。"
             + "新旧格式的统计表不同：有的数字口径相同，有的大体可比，有的无法比较。下表逐项说明，"

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from . import model, paths
-from .findings import ERROR, Finding, sort_findings
+from .findings import CODES, ERROR, Finding, sort_findings
 from .model import cell_ref, fmt, parse_cell_ref
 from .prose import LAYOUT_SIGNATURES, EditError, LocalEdit, parse_range, rebuild
 from .rules import BROKEN, evaluate, rule_cells
@@ -185,13 +185,7 @@ def _map_frictionless(err, file: str, resource: dict) -> Finding:
         return Finding(code, file, msg, line=1, field=field or label, expected=field, found=label)
     if code == "blank-row":
         return Finding(code, file, "空行：请删除", line=line)
-    return Finding(code if code in _known_codes() else "table-error", file, err.message, line=line, field=field)
-
-
-def _known_codes():
-    from .findings import CODES
-
-    return CODES
+    return Finding(code if code in CODES else "table-error", file, err.message, line=line, field=field)
 
 
 def check_structure(folder: Path) -> tuple[dict | None, list[Finding]]:
