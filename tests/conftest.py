@@ -9,6 +9,22 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SEED = ROOT / "data" / "reports" / "370000-hrss-2018"
+HUAIAN = ROOT / "data" / "reports" / "320800-gov-2024"
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def source_cache() -> Path | None:
+    """The source cache the tests read: XXGK_SOURCES, or this workplace's shared folder, as xxgk does."""
+    from xxgk.paths import source_cache as cache
+
+    return cache()
+
+
+def needs_sources(*names: str):
+    """Skip, saying why, when the source cache lacks a document a test needs."""
+    cache = source_cache()
+    missing = [n for n in names if cache is None or not (cache / n).exists()]
+    return pytest.mark.skipif(bool(missing), reason=f"source cache lacks {missing} (set XXGK_SOURCES)")
 
 
 def run_xxgk(*args, cwd=None, env=None):
@@ -19,33 +35,32 @@ def run_xxgk(*args, cwd=None, env=None):
 
 
 @pytest.fixture
-def seed_copy(tmp_path):
-    """A copy of data/ (templates, schemas and the seed report) to break on purpose."""
+def data_copy(tmp_path):
+    """A copy of data/ (templates, schemas, crosswalk and the reports) to break on purpose."""
     dst = tmp_path / "data"
     shutil.copytree(ROOT / "data", dst)
-    return dst / "reports" / SEED.name
+    return dst
+
+
+@pytest.fixture
+def seed_copy(data_copy):
+    return data_copy / "reports" / SEED.name
 
 
 def build_site(data_dir: Path, out_dir: Path) -> Path:
-    """Generate pages from data_dir and build the real site with mkdocs into out_dir/site.
-
-    Uses a scratch docs folder holding the hand-written pages, so the test never
-    depends on what a previous `make site` left in docs/.
-    """
-    from xxgk.build import build
+    """Generate pages from data_dir and build the real site with mkdocs into out_dir/site."""
+    from xxgk.postbuild import compact_search_index
+    from xxgk.site.build import build
+    from xxgk.site.material import config_for
 
     docs = out_dir / "docs"
-    shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("reports", "codebook", "downloads", "index.md", "contributing.md", "compare.md"))
-    code = build(docs_dir=docs, data_dir=data_dir)
+    code = build(data_dir=data_dir, out_dir=docs)
     assert code == 0, "xxgk build failed"
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8") + f"\ndocs_dir: {docs}\n"
-    (out_dir / "mkdocs.yml").write_text(config, encoding="utf-8")
+    config = config_for(docs, out_dir)
     site = out_dir / "site"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(out_dir / "mkdocs.yml"),
-                             "-d", str(site)], capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site)],
+                            capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     assert result.returncode == 0, result.stdout + result.stderr
-    from xxgk.postbuild import compact_search_index
-
     compact_search_index(site)  # as `make site` does
     return site
 

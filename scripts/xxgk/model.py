@@ -1,7 +1,8 @@
 """Load templates and reports from their data packages.
 
-Loading assumes the package has passed the structural checks (frictionless
-validation); values are typed from the package's own table schemas.
+Loading assumes the package has passed the structural checks (``xxgk.checks``);
+values are typed from the table schema the package's profile names. Reading a
+descriptor is safe on any input: size-limited, YAML anchors and aliases refused.
 """
 
 from __future__ import annotations
@@ -17,14 +18,47 @@ from pathlib import Path
 
 import yaml
 
-from . import paths
+from . import paths, profiles
+
+# Limits: data comes from strangers, and no input may exhaust memory or time.
+DESCRIPTOR_BYTES = 1_000_000
+CSV_BYTES = 10_000_000
+CELL_CHARS = 50_000
+csv.field_size_limit(CELL_CHARS + 1)  # every process that reads our CSVs: an oversized cell is an error, not a crash
+
+
+class DescriptorError(Exception):
+    """A descriptor that cannot be read; ``line`` is 1-based when known, ``code`` the finding code."""
+
+    def __init__(self, message: str, line: int | None = None, code: str = "descriptor-error"):
+        super().__init__(message)
+        self.line = line
+        self.code = code
 
 
 def load_descriptor(path: Path) -> dict:
-    text = path.read_text(encoding="utf-8")
+    size = path.stat().st_size
+    if size > DESCRIPTOR_BYTES:
+        raise DescriptorError(f"描述文件有 {size} 个字节，超过上限 {DESCRIPTOR_BYTES}", code="file-too-large")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DescriptorError(f"描述文件不是 UTF-8（第 {exc.start} 个字节）", code="encoding-error") from None
     if path.suffix == ".json":
-        return json.loads(text)
-    return yaml.safe_load(text)
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DescriptorError(f"JSON 无法解析：{exc.msg}", line=exc.lineno) from None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                raise DescriptorError("描述文件不能使用 YAML 锚点（&）或别名（*）：请把内容直接写出来",
+                                      line=token.start_mark.line + 1, code="yaml-alias")
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DescriptorError(f"YAML 无法解析：{getattr(exc, 'problem', None) or exc}",
+                              line=mark.line + 1 if mark else None) from None
 
 
 @lru_cache(maxsize=None)
@@ -32,11 +66,15 @@ def load_schema(path: str) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def resource_schema(folder: Path, resource: dict) -> dict:
+def resource_schema(folder: Path, descriptor: dict, resource: dict) -> dict:
+    """The table schema of a resource: the one its package's profile names, else the one it gives."""
+    profile = profiles.profile_of(descriptor)
+    if profile is not None and resource.get("name") in profile.resources:
+        return load_schema(str(profile.table_schema(resource["name"])))
     schema = resource.get("schema")
-    if isinstance(schema, str):
+    if isinstance(schema, str) and (folder / schema).resolve().is_relative_to(paths.SCHEMAS):
         return load_schema(str((folder / schema).resolve()))
-    return schema or {"fields": []}
+    return schema if isinstance(schema, dict) else {"fields": []}
 
 
 def _convert(value: str, ftype: str, missing: set[str]):
@@ -68,9 +106,9 @@ class Table:
         return len(self.rows)
 
 
-def read_table(folder: Path, resource: dict) -> Table:
+def read_table(folder: Path, descriptor: dict, resource: dict) -> Table:
     path = folder / resource["path"]
-    schema = resource_schema(folder, resource)
+    schema = resource_schema(folder, descriptor, resource)
     types = {f["name"]: f.get("type", "string") for f in schema.get("fields", [])}
     missing = set(schema.get("missingValues", [""]))
     rows = []
@@ -78,6 +116,8 @@ def read_table(folder: Path, resource: dict) -> Table:
         reader = csv.DictReader(fh)
         for raw in reader:
             row = {k: _convert(v, types.get(k, "string"), missing) for k, v in raw.items() if k is not None}
+            for name in types:  # an optional column left out of an older file reads as empty
+                row.setdefault(name, None if types[name] != "boolean" else False)
             row["_line"] = reader.line_num
             rows.append(row)
     return Table(path, rows, list(types))
@@ -103,6 +143,10 @@ class UserError(Exception):
 
 def resources_by_name(descriptor: dict) -> dict[str, dict]:
     return {r.get("name"): r for r in descriptor.get("resources", []) if isinstance(r, dict)}
+
+
+def sources_by_name(descriptor: dict) -> dict[str, dict]:
+    return {s.get("name"): s for s in descriptor.get("sources", []) or [] if isinstance(s, dict)}
 
 
 def fmt(value) -> str:
@@ -138,6 +182,7 @@ class Template:
     columns: list[dict]
     rows: list[dict]
     rules: list[dict]
+    labels: list[dict] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -191,15 +236,20 @@ def load_template(folder: Path) -> Template:
     desc_path = paths.find_descriptor(folder)
     descriptor = load_descriptor(desc_path)
     res = resources_by_name(descriptor)
+
+    def table(name):
+        return read_table(folder, descriptor, res[name]).rows if name in res else []
+
     return Template(
         id=folder.name,
         folder=folder,
         descriptor=descriptor,
-        tables=read_table(folder, res["tables"]).rows,
-        sections=sorted(read_table(folder, res["sections"]).rows, key=lambda x: x["key"]),
-        columns=read_table(folder, res["columns"]).rows,
-        rows=read_table(folder, res["rows"]).rows,
-        rules=read_table(folder, res["rules"]).rows,
+        tables=table("tables"),
+        sections=sorted(table("sections"), key=lambda x: x["key"]),
+        columns=table("columns"),
+        rows=table("rows"),
+        rules=table("rules"),
+        labels=table("labels"),
     )
 
 
@@ -212,6 +262,14 @@ def template_by_id(template_id: str, templates_dir: str | None = None) -> Templa
     return load_template(folder)
 
 
+def templates_dir_for(package_folder: Path, template_id: str) -> Path:
+    """The nearest templates/<id> above a package (a copy of data/ in a test), else data/templates."""
+    for parent in package_folder.parents:
+        if (parent / "templates" / template_id).is_dir():
+            return parent / "templates"
+    return paths.TEMPLATES
+
+
 @dataclass
 class Report:
     id: str
@@ -222,8 +280,6 @@ class Report:
     prose: Table
     figures: Table
     corrections: Table
-    source_resource: dict
-    source_path: Path
     extra: dict = field(default_factory=dict)
 
     @property
@@ -235,47 +291,63 @@ class Report:
         return self.meta["title"]
 
     @property
-    def text_path(self) -> Path:
-        """The text that line numbers refer to: the extracted text of a PDF, or the source itself."""
-        res = resources_by_name(self.descriptor)
-        return self.folder / res["source_text"]["path"] if "source_text" in res else self.source_path
+    def sources(self) -> dict[str, dict]:
+        return sources_by_name(self.descriptor)
 
-    def source_lines(self) -> list[str]:
-        return self.text_path.read_text(encoding="utf-8").split("\n")
+    @property
+    def source(self) -> dict:
+        return self.sources.get("source", {})
+
+    @property
+    def text_source(self) -> dict:
+        """The source entry whose text line numbers refer to: source_text, or the source when it is text."""
+        return self.sources.get("source_text") or self.source
+
+    def source_lines(self) -> list[str] | None:
+        """The source text's lines, from the source cache; None when the cache does not have it."""
+        from .sources import text_lines
+
+        return text_lines(self)
 
     def values(self) -> dict[Cell, dict]:
         return {(r["table"], r["row"], r["column"]): r for r in self.statistics}
+
+    def numbers(self) -> dict:
+        """Cell -> value for the rules: a number, None (missing) or rules.ABSENT (not printed in this layout)."""
+        from .rules import ABSENT
+
+        return {c: ABSENT if r["state"] == "absent" else r["value"] for c, r in self.values().items()}
 
     def resource_path(self, name: str) -> Path:
         return self.folder / resources_by_name(self.descriptor)[name]["path"]
 
 
 def load_report(folder: Path) -> Report:
-    desc_path = paths.find_descriptor(folder)
-    descriptor = load_descriptor(desc_path)
+    descriptor = load_descriptor(paths.find_descriptor(folder))
     res = resources_by_name(descriptor)
     return Report(
         id=folder.name,
         folder=folder,
         descriptor=descriptor,
-        meta_rows=read_table(folder, res["report"]).rows,
-        statistics=read_table(folder, res["statistics"]),
-        prose=read_table(folder, res["prose"]),
-        figures=read_table(folder, res["figures"]),
-        corrections=read_table(folder, res["corrections"]),
-        source_resource=res["source"],
-        source_path=folder / res["source"]["path"],
+        meta_rows=read_table(folder, descriptor, res["report"]).rows,
+        statistics=read_table(folder, descriptor, res["statistics"]),
+        prose=read_table(folder, descriptor, res["prose"]),
+        figures=read_table(folder, descriptor, res["figures"]),
+        corrections=read_table(folder, descriptor, res["corrections"]),
     )
 
 
+def _package_folders(base: Path) -> list[Path]:
+    return sorted(p for p in base.iterdir() if p.is_dir() and not p.is_symlink() and paths.find_descriptor(p)) \
+        if base.is_dir() else []
+
+
 def report_folders(reports_dir: Path | None = None) -> list[Path]:
-    base = reports_dir or paths.REPORTS
-    return sorted(p for p in base.iterdir() if p.is_dir() and paths.find_descriptor(p)) if base.is_dir() else []
+    return _package_folders(reports_dir or paths.REPORTS)
 
 
 def template_folders(templates_dir: Path | None = None) -> list[Path]:
-    base = templates_dir or paths.TEMPLATES
-    return sorted(p for p in base.iterdir() if p.is_dir() and paths.find_descriptor(p)) if base.is_dir() else []
+    return _package_folders(templates_dir or paths.TEMPLATES)
 
 
 @dataclass
@@ -297,5 +369,6 @@ def load_crosswalk(folder: Path | None = None) -> Crosswalk | None:
     desc_path = paths.find_descriptor(folder)
     if desc_path is None:
         return None
-    res = resources_by_name(load_descriptor(desc_path))
-    return Crosswalk(read_table(folder, res["concepts"]).rows, read_table(folder, res["cells"]).rows)
+    descriptor = load_descriptor(desc_path)
+    res = resources_by_name(descriptor)
+    return Crosswalk(read_table(folder, descriptor, res["concepts"]).rows, read_table(folder, descriptor, res["cells"]).rows)

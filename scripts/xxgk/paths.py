@@ -18,16 +18,52 @@ ROOT = repo_root()
 DATA = ROOT / "data"
 TEMPLATES = DATA / "templates"
 REPORTS = DATA / "reports"
+DRAFTS = DATA / "drafts"  # drafts written by `xxgk import`: validated, never published as reports
 SCHEMAS = DATA / "schemas"
 CROSSWALK = DATA / "crosswalk"
-DOCS = ROOT / "docs"
+AGENCIES = DATA / "agencies"
+DOCS = ROOT / "docs"  # hand-written pages, assets and theme overrides
+BUILD = ROOT / "build"  # everything `xxgk build` generates (ignored by git)
+SITE_DOCS = BUILD / "docs"  # the docs folder MkDocs builds from: a link to the latest complete generation
 
 DESCRIPTOR_NAMES = ("datapackage.yaml", "datapackage.yml", "datapackage.json")
+
+# Folders that hold generated output, never data: discovery does not descend into them.
+NOT_DATA = {"build", "site", "site.tmp", ".venv", "node_modules", "test-artifacts", "sources", ".git", "__pycache__"}
+
+
+def source_cache() -> Path | None:
+    """The source cache: XXGK_SOURCES, else sources/ at the root, else the shared folder of this workplace.
+
+    Source documents are never committed; packages refer to them by sha256 and the
+    cache holds them (see ``xxgk.sources``). None when no cache exists.
+    """
+    env = os.environ.get("XXGK_SOURCES")
+    if env:
+        return Path(env).resolve()
+    for candidate in (ROOT / "sources", ROOT.parent / "shared" / "sources"):
+        if candidate.is_dir():
+            return candidate.resolve()
+    return None
+
+
+def own_cache() -> Path:
+    """Where `xxgk sources add` puts documents: XXGK_SOURCES, else sources/ at the root (never a shared folder)."""
+    env = os.environ.get("XXGK_SOURCES")
+    return Path(env).resolve() if env else ROOT / "sources"
+
+
+def derived_cache() -> Path:
+    """Text extracted from sources (XXGK_CACHE, else build/cache): regenerable, kept between runs, never committed."""
+    env = os.environ.get("XXGK_CACHE")
+    return Path(env).resolve() if env else BUILD / "cache"
 
 
 def rel(path: Path | str) -> str:
     """A path as shown in findings: relative to the repository root when inside it."""
-    p = Path(path).resolve()
+    p = Path(path)
+    p = p if p.is_absolute() else Path.cwd() / p
+    p = Path(os.path.normpath(p))
     try:
         return p.relative_to(ROOT).as_posix()
     except ValueError:

@@ -1,9 +1,26 @@
 """Evaluate a template's arithmetic rules on a report's values.
 
 A rule compares the sum of its total cells with the sum of its part cells.
-Missing values are unknown but never negative, so a rule can still be found
-broken (known parts already exceed the total) or holding (an "at most" whose
-known parts already reach the total) with cells missing.
+Each cell of a report is one of:
+
+* a number (printed, corrected or derived);
+* ``None``: missing, printed but unreadable. Unknown, but never negative, so a
+  rule can still be found broken (known parts already exceed the total) or
+  holding (an "at most" whose known parts already reach the total);
+* ``ABSENT``: the report's layout does not print this row at all (an optional
+  row of the template). An absent cell is not a number and not unknown: it is
+  left out of the sums. A rule with every total, or every part, absent does not
+  apply to the report (``NOT_APPLICABLE``).
+
+One more step makes the two layouts of a group comparable. When a group is
+printed as one row (the 2019 trial's （六）其他处理) its parts are absent; when it
+is printed as its parts, the group row is absent. For checking, an absent cell
+that is the single total of an ``equal`` rule whose parts are all known takes
+their sum (a *virtual* value, never stored or published), so rules written on
+the group row check either layout.
+
+Rules of the kinds in ``SERIES_KINDS`` relate consecutive reports of one agency
+(``xxgk.series``); they are skipped here.
 """
 
 from __future__ import annotations
@@ -13,20 +30,37 @@ from decimal import Decimal
 
 from .model import Cell, Template, fmt
 
-HOLDS, BROKEN, UNKNOWN = "holds", "broken", "unknown"
+HOLDS, BROKEN, UNKNOWN, NOT_APPLICABLE = "holds", "broken", "unknown", "not-applicable"
 SYMBOL = {"equal": "=", "at_most": "≤", "at_least": "≥"}
+WITHIN_KINDS = ("equal", "at_most", "at_least")
+SERIES_KINDS = ("carry", "running_total")
+
+
+class _Absent:
+    """The value of a cell the report's layout does not print."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+ABSENT = _Absent()
 
 
 @dataclass
 class RuleResult:
     rule: dict
     scope: str  # "" or the row/column key a for_each rule was applied to
-    total: list[Cell]
+    total: list[Cell]  # the cells the rule names on its total side (absent ones included)
     parts: list[Cell]
     status: str
     left: Decimal | None  # sum of known totals
     right: Decimal | None  # sum of known parts
-    missing: list[Cell]
+    missing: list[Cell]  # cells that are missing (unknown)
+    absent: list[Cell]  # cells the layout does not print (left out)
+    virtual: dict  # cell -> value summed from its parts for this check
 
     @property
     def id(self) -> str:
@@ -35,9 +69,16 @@ class RuleResult:
     def cells(self) -> list[Cell]:
         return self.total + self.parts
 
-    def explain(self, values: dict[Cell, Decimal | None]) -> str:
+    def explain(self, values: dict) -> str:
+        def show(c):
+            v = values.get(c)
+            if v is ABSENT:
+                return f"（{fmt(self.virtual[c])}）" if c in self.virtual else None
+            return fmt(v) if v is not None else "缺失"
+
         def side(cells):
-            return " + ".join(fmt(values.get(c)) if values.get(c) is not None else "缺失" for c in cells)
+            shown = [s for s in map(show, cells) if s is not None]
+            return " + ".join(shown) if shown else "（未列出）"
 
         return f"{side(self.total)} {SYMBOL[self.rule['kind']]} {side(self.parts)}"
 
@@ -67,6 +108,10 @@ def expand(template: Template, rule: dict) -> list[tuple[str, list[Cell], list[C
     return [("", [cell(r) for r in total], [cell(r) for r in parts])]
 
 
+def within_rules(template: Template) -> list[dict]:
+    return [r for r in template.rules if r["kind"] in WITHIN_KINDS]
+
+
 def rule_cells(template: Template, rule: dict) -> list[Cell]:
     return [c for _, t, p in expand(template, rule) for c in t + p]
 
@@ -76,7 +121,6 @@ def _status(kind: str, lt: Decimal, l_missing: bool, rt: Decimal, r_missing: boo
     if not l_missing and not r_missing:
         ok = {"equal": lt == rt, "at_most": lt <= rt, "at_least": lt >= rt}[kind]
         return HOLDS if ok else BROKEN
-    # A side with missing cells is at least the sum of its known cells.
     if kind in ("equal", "at_most") and not r_missing and lt > rt:
         return BROKEN  # the left side already exceeds the complete right side
     if kind in ("equal", "at_least") and not l_missing and rt > lt:
@@ -88,15 +132,51 @@ def _status(kind: str, lt: Decimal, l_missing: bool, rt: Decimal, r_missing: boo
     return UNKNOWN
 
 
-def evaluate(template: Template, values: dict[Cell, Decimal | None]) -> list[RuleResult]:
+def virtual_values(template: Template, values: dict) -> dict:
+    """Absent group rows worth the sum of their known parts (see the module docstring)."""
+    instances = [(t, p) for rule in within_rules(template) if rule["kind"] == "equal"
+                 for _, t, p in expand(template, rule) if len(t) == 1]
+    out: dict = {}
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in instances:
+            c = total[0]
+            if c in out or values.get(c, ABSENT) is not ABSENT:
+                continue
+            got = [out.get(p, values.get(p)) for p in parts]
+            known = [v for v in got if v is not ABSENT]
+            if known and all(v is not None for v in known):
+                out[c] = sum(known, Decimal(0))
+                changed = True
+    return out
+
+
+def evaluate(template: Template, values: dict) -> list[RuleResult]:
+    """Every within-report rule instance with its status. A cell not in values counts as absent."""
+    virtual = virtual_values(template, values)
+
+    def get(c):
+        return virtual[c] if c in virtual else values.get(c, ABSENT)
+
     results = []
-    for rule in template.rules:
+    for rule in within_rules(template):
         for scope, total, parts in expand(template, rule):
-            lk = [values.get(c) for c in total]
-            rk = [values.get(c) for c in parts]
+            absent = [c for c in total + parts if values.get(c, ABSENT) is ABSENT]
+            missing = [c for c in total + parts if values.get(c, ABSENT) is None]
+            if all(c in absent for c in total) or all(c in absent for c in parts):
+                # the report prints neither side of the rule (a virtual value only stands in for a group
+                # in the other rules, so a rule never checks a value against the sum it was made from)
+                results.append(RuleResult(rule, scope, total, parts, NOT_APPLICABLE, None, None, missing, absent, {}))
+                continue
+            lk = [get(c) for c in total if get(c) is not ABSENT]
+            rk = [get(c) for c in parts if get(c) is not ABSENT]
+            used = {c: virtual[c] for c in total + parts if c in virtual}
+            if not lk or not rk:
+                results.append(RuleResult(rule, scope, total, parts, NOT_APPLICABLE, None, None, missing, absent, used))
+                continue
             lt = sum((v for v in lk if v is not None), Decimal(0))
             rt = sum((v for v in rk if v is not None), Decimal(0))
-            missing = [c for c in total + parts if values.get(c) is None]
             status = _status(rule["kind"], lt, None in lk, rt, None in rk)
-            results.append(RuleResult(rule, scope, total, parts, status, lt, rt, missing))
+            results.append(RuleResult(rule, scope, total, parts, status, lt, rt, missing, absent, used))
     return results
