@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, needs_sources, source_cache
 from xxgk import model
-from xxgk.pdftext import extract_tables, extract_text
-from xxgk.rules import HOLDS, evaluate
+from xxgk.pdftext import extract_tables
+from xxgk.rules import ABSENT, HOLDS, NOT_APPLICABLE, evaluate
 from xxgk.text import label_norm
 from xxgk.validate import validate_package
 
 REPORT = ROOT / "data" / "reports" / "320800-gov-2024"
+PDF = "huaian-2024-szfgs2024.pdf"
 NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
 
@@ -29,17 +30,28 @@ def template():
     return model.load_template(ROOT / "data" / "templates" / "national-2021")
 
 
-def test_stored_text_is_the_pdfs_text_layer():
-    assert extract_text(REPORT / "source.pdf") == (REPORT / "source.txt").read_text(encoding="utf-8")
+@needs_sources(PDF)
+def test_recorded_text_is_the_pdfs_text_layer():
+    """The text line numbers refer to is the PDF's text layer as the pdf-text reader extracts it, byte for byte."""
+    import hashlib
+
+    from xxgk.importer.readers import read
+
+    desc = model.load_descriptor(REPORT / "datapackage.yaml")
+    entry = model.sources_by_name(desc)["source_text"]
+    text = read(source_cache() / PDF).text
+    assert "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest() == entry["hash"]
+    assert entry["method"] == read(source_cache() / PDF).method
 
 
+@needs_sources(PDF)
 def test_every_pdf_table_cell_is_in_the_package(stats, template):
     """Read the PDF's tables with pdfplumber, match each row by its label, compare every number."""
     by_norm = {}
     for r in template.rows:
         by_norm.setdefault(label_norm(r["label"]), []).append(r)
     found = {}
-    for table in extract_tables(REPORT / "source.pdf"):
+    for table in extract_tables(source_cache() / PDF):
         for cells in table:
             numbers = [c for c in cells if c and NUMBER.match(c.strip())]
             labels = [c for c in cells if c and not NUMBER.match(c.strip())]
@@ -53,24 +65,30 @@ def test_every_pdf_table_cell_is_in_the_package(stats, template):
             for col, value in zip(cols, numbers):
                 found[(row["table"], row["key"], col["key"])] = value.strip()
     # table 四 prints its 15 numbers on one line under a three-level header
-    appeals = next(t for t in extract_tables(REPORT / "source.pdf") if any(c and "行政复议" in c for c in t[0]))
+    appeals = next(t for t in extract_tables(source_cache() / PDF) if any(c and "行政复议" in c for c in t[0]))
     numbers = [c.strip() for c in appeals[-1] if c and NUMBER.match(c.strip())]
     assert len(numbers) == 15
     cells = [("appeals", r, c) for r in ("review", "suit_direct", "suit_after_review")
              for c in ("upheld", "corrected", "other", "pending", "total")]
     found.update(zip(cells, numbers))
-    assert set(found) == set(template.cells()) == set(stats)
+    printed = {c for c, r in stats.items() if r["state"] != "absent"}
+    assert set(found) == printed and set(template.cells()) == set(stats)
+    assert set(stats) - printed == {("requests", "other", c["key"]) for c in template.value_columns("requests")}
     for cell, value in found.items():
         assert Decimal(stats[cell]["value"]) == Decimal(value), cell
         assert stats[cell]["state"] == "printed" and stats[cell]["source_value"] == value
 
 
-def test_rules_r1_to_r4_hold(stats, template):
-    values = {c: Decimal(r["value"]) for c, r in stats.items()}
+def test_rules_hold(stats, template):
+    """R1–R4 hold; R5 (（六）其他处理 = its three rows) does not apply, since the report prints the three rows only."""
+    values = {c: ABSENT if r["state"] == "absent" else Decimal(r["value"]) for c, r in stats.items()}
     results = evaluate(template, values)
-    assert {r.rule["id"] for r in results} == {"R1", "R2", "R3", "R4"}
-    assert len(results) == 25 + 7 + 7 + 3
-    assert [r.id for r in results if r.status != HOLDS] == []
+    assert {r.rule["id"] for r in results} == {"R1", "R2", "R3", "R4", "R5"}
+    assert len(results) == 26 + 7 + 7 + 3 + 7
+    assert [r.id for r in results if r.status != HOLDS] == [f"R1[other]"] + [r.id for r in results if r.rule["id"] == "R5"]
+    assert {r.status for r in results if r.rule["id"] == "R5" or r.id == "R1[other]"} == {NOT_APPLICABLE}
+    r2 = [r for r in results if r.rule["id"] == "R2"]
+    assert all(("requests", "other", r.scope) in r.virtual for r in r2)  # R2 checks the group through its three rows
 
 
 def test_package_validates_clean():
@@ -90,17 +108,20 @@ def _set(path: Path, old: str, new: str):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_broken_printed_cell_is_a_source_finding_naming_table_row_and_column(tmp_path):
+@needs_sources(PDF)
+def test_broken_printed_cell_is_a_source_finding_naming_table_row_and_column(tmp_path, monkeypatch):
+    """A source whose text prints 54 where the row and column sums need 53 (its text in a private cache)."""
+    from xxgk.sources import _store_text, text_of
+
+    monkeypatch.setenv("XXGK_CACHE", str(tmp_path / "derived"))
     rep = _copy(tmp_path)
-    _set(rep / "statistics.csv", "requests,new,commercial,53,printed,84,53,", "requests,new,commercial,54,printed,84,54,")
-    _set(rep / "source.txt", "3001 53 0 0 61 4 3119", "3001 54 0 0 61 4 3119")
-    import hashlib
-    data = (rep / "source.txt").read_bytes()
+    _set(rep / "statistics.csv", "requests,new,commercial,53,printed,84,,53,", "requests,new,commercial,54,printed,84,,54,")
+    text = "\n".join(text_of(model.load_descriptor(rep / "datapackage.yaml")).lines)
+    assert "3001 53 0 0 61 4 3119" in text
+    digest, _ = _store_text(text.replace("3001 53 0 0 61 4 3119", "3001 54 0 0 61 4 3119"))
     desc = rep / "datapackage.yaml"
-    text = desc.read_text(encoding="utf-8")
-    old_hash = re.findall(r"sha256:[0-9a-f]+", text)[-1]
-    text = text.replace(old_hash, "sha256:" + hashlib.sha256(data).hexdigest())
-    desc.write_text(text, encoding="utf-8")
+    old_hash = re.findall(r"sha256:[0-9a-f]+", desc.read_text(encoding="utf-8"))[-1]
+    _set(desc, old_hash, "sha256:" + digest)
     findings = validate_package(rep)
     assert {f.severity for f in findings} == {"source"}
     got = {(f.code, f.extra["rule"], f.extra["scope"]) for f in findings}
@@ -114,7 +135,7 @@ def test_broken_printed_cell_is_a_source_finding_naming_table_row_and_column(tmp
 
 def test_broken_corrected_cell_is_an_error_naming_the_cell(tmp_path):
     rep = _copy(tmp_path)
-    _set(rep / "statistics.csv", "requests,np_repeat,natural,25,printed,110,25,", "requests,np_repeat,natural,26,corrected,110,25,")
+    _set(rep / "statistics.csv", "requests,np_repeat,natural,25,printed,110,,25,", "requests,np_repeat,natural,26,corrected,110,,25,")
     with (rep / "corrections.csv").open("a", encoding="utf-8") as fh:
         fh.write("c900,statistics,requests/np_repeat/natural,110,25,26,glyph,测试用的错误校正,测试依据,1\n")
     findings = [f for f in validate_package(rep) if f.code == "rule-violation"]
