@@ -7,7 +7,7 @@ export NO_MKDOCS_2_WARNING := 1
 SETUP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup validate pages site serve test test-fast browser bench clean
+.PHONY: help setup validate sources pages site serve test test-fast browser bench clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -20,7 +20,10 @@ setup: $(SETUP) ## Create .venv and install the pinned packages
 validate: $(SETUP) ## Validate every data package in data/
 	$(BIN)/xxgk validate
 
-pages: $(SETUP) ## Validate, then generate the site's pages into docs/
+sources: $(SETUP) ## List the source documents each package needs, and check the cache's copies
+	$(BIN)/xxgk sources
+
+pages: $(SETUP) ## Validate, then generate the site's pages into build/docs
 	$(BIN)/xxgk build
 
 site: pages ## Build the website into site/ (mkdocs build --strict)
@@ -40,12 +43,12 @@ test: $(SETUP) browser ## Run every test (builds the site, drives headless Chrom
 	$(BIN)/python -m pytest
 
 test-fast: $(SETUP) ## Run the tests that need no browser
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser and not slow"
 
 SIZES ?= 1,10,100,1000
 
 bench: $(SETUP) ## Measure the build at N = 1, 10, 100, 1000 reports (SIZES=1,200 to change)
 	$(BIN)/xxgk bench --sizes $(SIZES)
 
-clean: ## Remove generated pages, the built site and test artefacts
-	rm -rf site docs/reports docs/codebook docs/downloads docs/index.md docs/contributing.md docs/compare.md docs/data-quality.md docs/assets/generated test-artifacts
+clean: ## Remove everything generated: build/ (pages, caches), site/ and test artefacts
+	PYTHONPATH=scripts python3 -m xxgk.site.registry clean

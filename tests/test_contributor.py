@@ -38,7 +38,11 @@ def commit(repo, message):
 
 
 def xxgk(repo, *args):
-    return run_xxgk(*args, env={"XXGK_ROOT": str(repo)})
+    from conftest import source_cache
+
+    cache = source_cache()
+    return run_xxgk(*args, env={"XXGK_ROOT": str(repo), "XXGK_SOURCES": str(cache) if cache else str(repo / "sources"),
+                                "XXGK_CACHE": str(repo.parent / "derived")})
 
 
 def line_of(repo, path, needle):
@@ -46,8 +50,8 @@ def line_of(repo, path, needle):
 
 
 def test_value_changed_with_ledger_entry_validates_and_diff_shows_that_cell(repo):
-    edit(repo, STATS, "stats,trainees,value,100,printed,432,100,",
-         "stats,trainees,value,101,corrected,432,100,原文“100”为误识，应为 101（测试）")
+    edit(repo, STATS, "stats,trainees,value,100,printed,432,,100,",
+         "stats,trainees,value,101,corrected,432,,100,原文“100”为误识，应为 101（测试）")
     with (repo / LEDGER).open("a", encoding="utf-8") as fh:
         fh.write("c900,statistics,stats/trainees/value,432,100,101,glyph,原文数字误识（测试）,扫描件上为 101（测试）,1\n")
     commit(repo, "fix trainees")
@@ -63,8 +67,8 @@ def test_value_changed_with_ledger_entry_validates_and_diff_shows_that_cell(repo
 
 
 def test_broken_total_is_annotated_on_its_line(repo):
-    edit(repo, STATS, "stats,requests_received,value,128,printed,328,128,",
-         "stats,requests_received,value,129,corrected,328,128,")
+    edit(repo, STATS, "stats,requests_received,value,128,printed,328,,128,",
+         "stats,requests_received,value,129,corrected,328,,128,")
     with (repo / LEDGER).open("a", encoding="utf-8") as fh:
         fh.write("c900,statistics,stats/requests_received/value,328,128,129,glyph,原文数字误识（测试）,扫描件（测试）,1\n")
     result = xxgk(repo, "validate", "--format", "github")
@@ -80,7 +84,7 @@ def test_broken_total_is_annotated_on_its_line(repo):
 
 
 def test_value_changed_without_ledger_entry_is_a_clear_error(repo):
-    edit(repo, STATS, "stats,trainees,value,100,printed,432,100,", "stats,trainees,value,101,corrected,432,100,")
+    edit(repo, STATS, "stats,trainees,value,100,printed,432,,100,", "stats,trainees,value,101,corrected,432,,100,")
     result = xxgk(repo, "validate", "--format", "json")
     assert result.returncode == 1
     (finding,) = json.loads(result.stdout)["findings"]
@@ -92,27 +96,30 @@ def test_value_changed_without_ledger_entry_is_a_clear_error(repo):
 
 
 def test_new_report_scaffold(repo, tmp_path):
+    source = tmp_path / "report.txt"
+    source.write_text("山东省财政厅2018年政府信息公开工作年度报告\n", encoding="utf-8")
     args = ["new", "--agency", "山东省财政厅", "--agency-id", "370000-czt", "--region-code", "370000", "--region", "山东省",
-            "--year", "2018", "--template", "national-2014"]
+            "--year", "2018", "--template", "national-2014", "--source", source]
     result = xxgk(repo, *args)
     assert result.returncode == 0, result.stderr
     folder = repo / "data/reports/370000-czt-2018"
-    found = json.loads(xxgk(repo, "validate", folder, "--format", "json").stdout)["findings"]
-    assert [(f["code"], f["field"]) for f in found] == [("file-missing", "source.path")]
-    shutil.rmtree(folder)
-    source = tmp_path / "report.txt"
-    source.write_text("山东省财政厅2018年政府信息公开工作年度报告\n", encoding="utf-8")
-    assert xxgk(repo, *args, "--source", source).returncode == 0
     result = xxgk(repo, "validate", folder, "--format", "json")
     found = json.loads(result.stdout)["findings"]
     assert sorted((f["code"], f["file"].split("/")[-1], f["field"]) for f in found) == [
         ("incomplete", "prose.csv", "text"), ("incomplete", "statistics.csv", "value")]
+    assert not (folder / "report.txt").exists() and not list(folder.glob("source*"))  # the source goes to the cache
     rows = (folder / "statistics.csv").read_text(encoding="utf-8").splitlines()
     template_items = [r for r in (ROOT / "data/templates/national-2014/rows.csv").read_text(encoding="utf-8").splitlines()
                       if ",item," in r]
     assert len(rows) - 1 == len(template_items)
-    assert all(r.endswith(",,missing,,,") for r in rows[1:])
+    assert all(r.endswith(",,missing,,,,") for r in rows[1:])
+    before = (folder / "statistics.csv").read_bytes()
     again = xxgk(repo, *args)
     assert again.returncode == 2 and "已存在" in again.stderr and "Traceback" not in again.stderr
-    bad = xxgk(repo, *args[:-1], "national-1999")
-    assert bad.returncode == 2 and "模板“national-1999”不存在" in bad.stderr
+    assert (folder / "statistics.csv").read_bytes() == before  # never overwritten
+    for bad, message in ((["--template", "national-1999"], "模板“national-1999”不存在"),
+                         (["--template", "../templates/national-2014"], "只接受模板编号"),
+                         (["--year", "2207"], "不可能"), (["--year", "1999"], "不可能"),
+                         (["--published", "2019-02-30"], "不是有效日期"), (["--published", "2017-03-01"], "早于报告年度")):
+        out = xxgk(repo, *[a for a in args], *bad, "--agency-id", "370000-czt2")
+        assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr, (bad, out.stderr)

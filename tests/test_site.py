@@ -108,7 +108,11 @@ def test_charts_are_svg_with_text_and_data(site):
 
 
 def test_downloads_equal_their_sources(site):
+    from conftest import source_cache
+
     dl = site / "downloads" / REPORT
+    source = source_cache() / "000_b6e4372336266b61.txt"
+    assert (dl / "source.txt").read_bytes() == source.read_bytes()  # the source document, from the cache, verified
     for src in SEED.iterdir():
         if src.name == "datapackage.yaml":
             continue  # published as a self-contained datapackage.json
@@ -122,7 +126,7 @@ def test_downloads_equal_their_sources(site):
     with zipfile.ZipFile(dl / f"{REPORT}.zip") as zf:
         names = set(zf.namelist())
         assert {f"{REPORT}/{p.name}" for p in SEED.iterdir() if p.name != "datapackage.yaml"} <= names
-        assert f"{REPORT}/datapackage.json" in names
+        assert {f"{REPORT}/datapackage.json", f"{REPORT}/source.txt", f"{REPORT}/statistics-labelled.csv"} <= names
         assert zf.read(f"{REPORT}/statistics.csv") == (SEED / "statistics.csv").read_bytes()
 
 
@@ -232,8 +236,8 @@ def hostile_site(tmp_path_factory):
         w.writeheader()
         w.writerows(rows)
     meta = (rep / "report.csv").read_text(encoding="utf-8")
-    (rep / "report.csv").write_text(meta.replace(",ocr-text,", ",ocr-text,").replace(
-        "山东省人力资源和社会保障厅2018年政府信息公开工作年度报告,", "山东省人力资源和社会保障厅2018年<script>x()</script>*年度*_报告_,"),
+    (rep / "report.csv").write_text(meta.replace(
+        "山东省人力资源和社会保障厅2018年政府信息公开工作年度报告\n", "山东省人力资源和社会保障厅2018年<script>x()</script>*年度*_报告_\n"),
         encoding="utf-8")
     return build_site(data, tmp / "out")
 
@@ -259,7 +263,7 @@ def test_every_generated_page_has_edit_and_report_links(site):
 
     repo = _config()["repo_url"].rstrip("/")
     generated = [p for p in site.rglob("index.html") if p.parent != site / "search"
-                 and p.relative_to(site).parts[:1] in (("reports",), ("codebook",), ("downloads",), ("index.html",))]
+                 and p.relative_to(site).parts[:1] in (("reports",), ("codebook",), ("downloads",), ("compare",))]
     generated.append(site / "index.html")
     assert len(generated) > 20
     for html in generated:
@@ -315,8 +319,9 @@ def test_matrix_table_renders_every_value(site):
     expected = {}
     for r in stats:
         if r["table"] == "requests":
-            expected.setdefault(r["row"], []).append(r["value"])
+            expected.setdefault(r["row"], []).append(r["value"] or {"absent": "未列出", "missing": "缺失"}[r["state"]])
     assert shown == expected
+    assert "absent" in table.select_one("#row-other")["class"]  # （六）其他处理 is printed as its three rows here
     assert all(len(v) == 7 for v in shown.values())
     assert page.select_one("#chart-results-natural svg") is not None  # outcomes by applicant type
     money = soup(site, "reports/320800-gov-2024/stats-2/")

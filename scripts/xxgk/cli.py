@@ -19,8 +19,36 @@ def cmd_validate(args) -> int:
     return 1 if any(f.severity == ERROR for f in findings) else 0
 
 
+def cmd_sources(args) -> int:
+    from pathlib import Path
+
+    from . import paths
+    from .sources import add, status
+    from .validate import discover
+
+    if args.add:
+        for name in args.add:
+            p = Path(name)
+            if not p.is_file():
+                raise UserError(f"找不到文件 {name}")
+            digest, target = add(p)
+            print(f"sha256:{digest}  {paths.rel(target)}")
+        return 0
+    rows = status([p for p in discover(args.paths) if p.is_dir()])
+    cache = paths.source_cache()
+    print(f"原始文件缓存：{cache if cache else '（没有：设置 XXGK_SOURCES，或在仓库根目录建 sources/）'}")
+    labels = {"ok": "在缓存中，sha256 一致", "extracted": "由原始文件重新提取，sha256 一致", "absent": "不在缓存中",
+              "mismatch": "sha256 不一致！"}
+    for r in rows:
+        print(f"{r['package']}  {r['name']:<11}  {labels[r['state']]}  {r['hash']}  {r['file']}")
+    bad = sum(r["state"] == "mismatch" for r in rows)
+    absent = sum(r["state"] == "absent" for r in rows)
+    print(f"共 {len(rows)} 个原始文件：{len(rows) - bad - absent} 个可用，{absent} 个不在缓存中，{bad} 个与记录不符。")
+    return 1 if bad else 0
+
+
 def cmd_build(args) -> int:
-    from .build import build
+    from .site.build import build
 
     return build(check=not args.no_validate)
 
@@ -38,7 +66,7 @@ def cmd_new(args) -> int:
     from .scaffold import new_report
 
     folder = new_report(args.agency, args.agency_id, args.region_code, args.region, args.year, args.template,
-                        title=args.title, source=Path(args.source) if args.source else None, published=args.published or "")
+                        title=args.title, source=Path(args.source), published=args.published or "", url=args.url or "")
     print(f"已生成 {paths.rel(folder)}/。下一步：填写 statistics.csv、prose.csv、figures.csv 与 corrections.csv，"
           f"然后运行 xxgk validate {paths.rel(folder)}")
     return 0
@@ -99,6 +127,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, help="并行进程数（默认：CPU 核数）")
     p.set_defaults(func=cmd_validate)
 
+    p = sub.add_parser("sources", help="列出每个数据包需要的原始文件，核对缓存中文件的 sha256；--add 把文件放进缓存")
+    p.add_argument("paths", nargs="*", help="数据包文件夹（默认：data/ 下全部）")
+    p.add_argument("--add", nargs="+", metavar="FILE", help="把这些文件按 sha256 放进原始文件缓存（XXGK_SOURCES 或 sources/）")
+    p.set_defaults(func=cmd_sources)
+
     p = sub.add_parser("build", help="从 data/ 生成网站页面到 docs/（之后运行 mkdocs build）")
     p.add_argument("--no-validate", action="store_true", help="跳过校验（仅用于调试）")
     p.set_defaults(func=cmd_build)
@@ -128,7 +161,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--template", required=True, help="统计表模板，见 data/templates/")
     p.add_argument("--title", help="报告标题（默认：机构名称 + 年度 + 年政府信息公开工作年度报告）")
     p.add_argument("--published", help="发布日期 YYYY-MM-DD")
-    p.add_argument("--source", help="原始文件（PDF、OCR 文本或网页），复制进数据包并记录 sha256")
+    p.add_argument("--source", required=True, help="原始文件（PDF、网页或文本）：放进原始文件缓存，描述文件记录它的 sha256")
+    p.add_argument("--url", help="原始文件的发布网址（http 或 https）")
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("diff", help="两个 git 版本之间改动了哪些统计数值、正文段落与勘误记录")

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import yaml
 
-from . import model, ocrfix, paths
-from .model import Template, cell_ref, fmt
-from .prose import LAYOUT_SIGNATURES, LocalEdit, rebuild
-from .rules import BROKEN, evaluate, expand
-from .text import LAYOUT_RULES, fix_enclosed_numerals, label_norm
+from .. import model, ocrfix, paths
+from ..model import Template, cell_ref, fmt
+from ..prose import LAYOUT_SIGNATURES, LocalEdit, rebuild
+from ..rules import BROKEN, evaluate, expand
+from ..text import LAYOUT_RULES, fix_enclosed_numerals, label_norm
 
 UNITS = ["人次", "万元", "条", "件", "次", "篇", "个", "人"]
 UNIT_FIXES = {"万亓": "万元", "人次": "人次"}
@@ -74,7 +74,7 @@ def read_source(path: Path, ocr: bool = False) -> Source:
     if not path.is_file():
         raise ImportError_(f"找不到文件 {path}")
     if path.suffix.lower() == ".pdf":
-        from .pdftext import NoTextLayer, extract_tables, extract_text
+        from ..pdftext import NoTextLayer, extract_tables, extract_text
 
         try:
             text = extract_text(path)
@@ -760,7 +760,7 @@ def import_report(source_path: Path, template_id: str, report_id: str, out_dir: 
                       "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
                       **({"encoding": "utf-8"} if src_name.endswith(".txt") else {})})
     if source.kind == "pdf-text":
-        from .pdftext import method
+        from ..pdftext import method
 
         tdata = (folder / "source.txt").read_bytes()
         resources.append({"name": "source_text", "path": "source.txt", "format": "txt", "encoding": "utf-8",

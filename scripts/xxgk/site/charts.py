@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from html import escape
+from .escape import text as escape
 
-from .model import fmt
+from ..model import fmt
 
 _PREFIX = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|其中[:：])")
 

@@ -1,0 +1,244 @@
+"""`xxgk build`: validate what the site renders, generate its pages, swap them in atomically.
+
+* Load inputs: validate the templates, the crosswalk and the reports (a site is
+  never built from data that fails validation), then load them.
+* Process data: write every page and download into a scratch folder in the
+  system's temporary directory (outside the work tree), next to copies of the
+  hand-written pages of docs/.
+* Save outputs: move the scratch folder beside the target and swap a symbolic
+  link (``build/docs`` by default, MkDocs' docs_dir) to it in one atomic
+  rename. Readers of the old generation never see a half-written one; a killed
+  build leaves the last complete generation in place.
+
+One build at a time: a lock file next to the target. A build cleans up what
+killed builds left behind (scratch folders of dead processes, old generations).
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from pathlib import Path
+
+from .. import downloads, model, paths, sources
+from ..findings import ERROR, render_text
+from ..model import UserError
+from . import urls
+from .config import site_config
+from .material import Page
+from .pages import codebook, compare, corrections, indexes, report, source, statistics, text
+from .pages import downloads as downloads_page
+from .view import ReportView, load_views
+
+SCRATCH_PREFIX = "xxgk-build-"
+HAND_WRITTEN = ("about.md", "guide.md", "architecture.md", "assets")
+
+
+class BuildLocked(UserError):
+    pass
+
+
+@contextmanager
+def build_lock(target: Path):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = target.parent / f".{target.name}.lock"
+    fh = lock_path.open("a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                raise BuildLocked(f"另一个 xxgk build 正在生成 {paths.rel(target)}（锁文件 {paths.rel(lock_path)}）；"
+                                  "等它结束再运行") from None
+            raise
+        yield
+    finally:
+        fh.close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale(target: Path) -> list[Path]:
+    """Scratch folders of dead builds, and generations the target no longer points to. Call with the lock held."""
+    removed = []
+    tmp = Path(tempfile.gettempdir())
+    for p in tmp.glob(f"{SCRATCH_PREFIX}*"):
+        m = re.match(rf"{SCRATCH_PREFIX}(\d+)-", p.name)
+        if m and p.is_dir() and not _alive(int(m.group(1))):
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p)
+    current = Path(os.readlink(target)).name if target.is_symlink() else None
+    for p in target.parent.glob(f"{target.name}.*"):
+        if p.name != current and p.is_dir() and not p.is_symlink() and re.fullmatch(rf"{re.escape(target.name)}\.\d+-\d+", p.name):
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p)
+    for p in target.parent.glob(f".{target.name}.link-*"):
+        p.unlink(missing_ok=True)
+    return removed
+
+
+def swap_in(scratch: Path, target: Path) -> None:
+    """Make target (a symbolic link) point at the new generation, atomically."""
+    generation = target.parent / f"{target.name}.{time.time_ns()}-{os.getpid()}"
+    os.chmod(scratch, 0o755)  # mkdtemp makes it private
+    shutil.move(str(scratch), str(generation))
+    if target.exists() and not target.is_symlink():  # a real folder from an older layout: move it aside first
+        aside = target.parent / f"{target.name}.0-{os.getpid()}"
+        os.rename(target, aside)
+    link = target.parent / f".{target.name}.link-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    os.symlink(generation.name, link)
+    os.replace(link, target)
+
+
+class Writer:
+    """Writes generated pages into the scratch folder."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.count = 0
+
+    def page(self, page: Page) -> None:
+        path = self.root / page.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page.render(), encoding="utf-8")
+        self.count += 1
+
+
+def _report_of(file: str) -> str:
+    parts = Path(file).parts
+    return parts[parts.index("reports") + 1] if "reports" in parts[:-1] else ""
+
+
+def build(check: bool = True, data_dir: Path | None = None, out_dir: Path | None = None) -> int:
+    # Load inputs.
+    from ..validate import validate
+
+    data_dir = data_dir or paths.DATA
+    target = out_dir or paths.SITE_DOCS
+    templates_dir, reports_dir, crosswalk_dir = data_dir / "templates", data_dir / "reports", data_dir / "crosswalk"
+    findings = []
+    if check:
+        targets = [str(p) for p in (templates_dir, crosswalk_dir, reports_dir) if p.exists()]
+        findings, _ = validate(targets)
+        if any(f.severity == ERROR for f in findings):
+            sys.stdout.write(render_text(findings, []))
+            sys.stdout.write("数据有错误，没有生成页面；上一次生成的页面保持不变。\n")
+            return 1
+    config = site_config()
+    templates = {f.name: model.load_template(f) for f in model.template_folders(templates_dir)}
+    crosswalk = model.load_crosswalk(crosswalk_dir)
+    by_report = defaultdict(list)
+    for f in findings:
+        by_report[_report_of(f.file)].append(f)
+    views = load_views(reports_dir, templates, by_report, config, crosswalk)
+
+    with build_lock(target):
+        clean_stale(target)
+        scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+        try:
+            # Process data.
+            out = Writer(scratch)
+            for name in HAND_WRITTEN:
+                src = paths.DOCS / name
+                if src.is_dir():
+                    shutil.copytree(src, scratch / name)
+                elif src.is_file():
+                    shutil.copyfile(src, scratch / name)
+            dl = scratch / "downloads"
+            labelled, concept_rows = [], []
+            for v in views:
+                for page in generate_report(v):
+                    out.page(page)
+                labelled += write_report_downloads(v, dl / v.id)
+                concept_rows += concept_table(v, crosswalk)
+            for t in templates.values():
+                downloads.write_package_downloads(t.folder, t.descriptor, t.id, dl / "templates" / t.id)
+            if crosswalk:
+                cw_desc = model.load_descriptor(paths.find_descriptor(crosswalk_dir))
+                downloads.write_package_downloads(crosswalk_dir, cw_desc, "crosswalk", dl / "crosswalk")
+            downloads.write_long_tables(labelled, concept_rows, dl)
+            publish_schemas(scratch / "schemas")
+            out.page(indexes.reports_index(views, config))
+            out.page(indexes.home_page(views, config))
+            out.page(indexes.contributing_page(config))
+            for page in codebook.codebook_pages(templates, config):
+                out.page(page)
+            if crosswalk:
+                out.page(compare.compare_page(views, templates, crosswalk, config))
+            out.page(downloads_page.downloads_page(views, templates, config, dl))
+
+            # Save outputs.
+            swap_in(scratch, target)
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
+        clean_stale(target)
+    absent = sum(1 for v in views if v.lines is None)
+    print(f"生成了 {out.count} 个页面（{len(views)} 份报告，{len(templates)} 个模板）到 {paths.rel(target)}/"
+          + (f"；{absent} 份报告的原始文件不在缓存中，它们的原始文件页只说明这一点" if absent else ""))
+    return 0
+
+
+def generate_report(v: ReportView) -> list[Page]:
+    """Every page of one report: a pure function of the report, its template and the site configuration."""
+    pages = [report.overview(v)]
+    pages += text.text_pages(v)
+    if v.t is not None:
+        pages += statistics.stats_pages(v)
+    pages.append(corrections.corrections_page(v))
+    pages.append(source.source_page(v))
+    return pages
+
+
+def write_report_downloads(v: ReportView, out: Path) -> list[Path]:
+    """A report's files; returns its labelled statistics (for the long table)."""
+    extra = {}
+    src = v.source_file()
+    if src is not None:
+        extra["source" + {"pdf": ".pdf", "html": ".html", "txt": ".txt"}.get(v.r.source.get("format"), "")] = src
+    labelled = []
+    out.mkdir(parents=True, exist_ok=True)
+    if v.t is not None:
+        path = downloads.write_labelled(v.r, v.t, out)
+        extra["statistics-labelled.csv"] = path
+        labelled.append(path)
+    downloads.write_package_downloads(v.r.folder, v.r.descriptor, v.id, out, extra)
+    return labelled
+
+
+def concept_table(v: ReportView, crosswalk) -> list[list[str]]:
+    if crosswalk is None:
+        return []
+    rows = []
+    for c in crosswalk.concepts:
+        value, state = v.concept(c["concept"])
+        rows.append([v.id, v.meta["agency_id"], v.meta["agency"], str(v.meta["year"]), v.meta["template"] or "",
+                     c["concept"], c["label"], c["comparability"], model.fmt(value), state, downloads.STATE_ZH[state]])
+    return rows
+
+
+def publish_schemas(out: Path) -> None:
+    """The JSON Schemas and table schemas, at the URLs their $id and the descriptors' $schema name."""
+    out.mkdir(parents=True, exist_ok=True)
+    for p in sorted(paths.SCHEMAS.glob("*.json")):
+        shutil.copyfile(p, out / p.name)
+
+
+__all__ = ["build", "clean_stale", "swap_in", "build_lock", "urls", "sources"]

@@ -1,0 +1,107 @@
+"""One report with everything its pages need, computed once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from .. import model, paths
+from ..findings import NOTICE, SOURCE
+from ..model import Report, Template
+from ..rules import ABSENT, evaluate
+from . import urls
+from .config import SiteConfig
+
+STATE_ZH = {"printed": "原文", "corrected": "校正", "derived": "推算", "missing": "缺失", "absent": "未列出"}
+NOT_APPLICABLE = "不适用"  # the report's format has no such figure
+NOT_APPLICABLE_NOTE = "这种统计表格式没有这一项"
+
+
+class ReportView:
+    def __init__(self, report: Report, template: Template | None, findings: list, config: SiteConfig, crosswalk=None):
+        self.config = config
+        self.r = report
+        self.t = template
+        self.crosswalk = crosswalk
+        self.id = report.id
+        self.meta = report.meta
+        self.stats = report.values()
+        self.numbers = report.numbers()
+        self.results = evaluate(template, self.numbers) if template else []
+        self.source_findings = [f for f in findings if f.severity == SOURCE]
+        self.notices = [f for f in findings if f.severity == NOTICE]
+        self.sections = self._stat_sections()
+        self.prose_sections = [p for p in report.prose if p["kind"] == "section"]
+        self._lines = None
+
+    # --- paths
+    def doc(self, page: str = "index") -> str:
+        return urls.report(self.id, page)
+
+    def data_path(self, resource: str) -> str:
+        return paths.rel(self.r.resource_path(resource))
+
+    @property
+    def lines(self) -> list[str] | None:
+        """The source text's lines from the cache; None when the cache does not hold the source."""
+        if self._lines is None:
+            self._lines = self.r.source_lines() or []
+        return self._lines or None
+
+    def source_file(self):
+        from ..sources import find
+
+        return find(self.r.source) if self.r.source else None
+
+    def _stat_sections(self) -> list[dict]:
+        """Pages of the statistics tables: one per section of the template, with its tables."""
+        out = []
+        if self.t is None:
+            return out
+        for sec in self.t.sections:
+            tables = self.t.section_tables(sec["key"])
+            if tables:
+                out.append({"n": sec["key"], "title": sec["label"], "tables": tables, "page": f"stats-{sec['key']}"})
+        return out
+
+    def section_of_row(self, table: str, row: str) -> dict | None:
+        for s in self.sections:
+            if any(t["key"] == table and any(r["key"] == row for r in rows) for t, rows in s["tables"]):
+                return s
+        return None
+
+    def counts(self) -> dict:
+        states = defaultdict(int)
+        for row in self.r.statistics:
+            states[row["state"]] += 1
+        status = defaultdict(int)
+        for res in self.results:
+            status[res.status] += 1
+        return {"states": states, "rules": status, "cells": len(self.r.statistics) - states["absent"],
+                "ledger": len(self.r.corrections), "source_findings": len(self.source_findings)}
+
+    def concept(self, name: str) -> tuple[Decimal | None, str]:
+        """A crosswalk figure for this report: (value, state) with state value, missing or not-applicable."""
+        return concept_value(self.crosswalk, self.t, self.numbers, name)
+
+
+def concept_value(crosswalk, template: Template | None, numbers: dict, name: str) -> tuple[Decimal | None, str]:
+    cells = crosswalk.cells_for(name, template.id) if crosswalk and template else []
+    if not cells:
+        return None, "not-applicable"
+    vals = [numbers.get(c, ABSENT) for c in cells]
+    present = [v for v in vals if v is not ABSENT]
+    if not present:
+        return None, "not-applicable"
+    if None in present:
+        return None, "missing"
+    return sum(present, Decimal(0)), "value"
+
+
+def load_views(reports_dir, templates: dict, findings_by_report: dict, config: SiteConfig, crosswalk) -> list[ReportView]:
+    views = []
+    for folder in model.report_folders(reports_dir):
+        report = model.load_report(folder)
+        template = templates.get(report.meta["template"]) if report.meta.get("template") else None
+        views.append(ReportView(report, template, findings_by_report.get(folder.name, []), config, crosswalk))
+    return views
