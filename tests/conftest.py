@@ -13,17 +13,23 @@ HUAIAN = ROOT / "data" / "reports" / "320800-gov-2024"
 sys.path.insert(0, str(ROOT / "tests"))
 
 
-def source_cache() -> Path | None:
-    """The source cache the tests read: XXGK_SOURCES, or this workplace's shared folder, as xxgk does."""
-    from xxgk.paths import source_cache as cache
+def source_file(name: str) -> Path | None:
+    """A document of the source caches xxgk reads (XXGK_SOURCES, or sources/ and ../shared/sources), by file name."""
+    from xxgk.paths import source_caches
 
-    return cache()
+    return next((c / name for c in source_caches() if (c / name).is_file()), None)
+
+
+def source_cache() -> Path | None:
+    """The cache that holds the shared documents the tests use (the one with the manifest)."""
+    from xxgk.paths import source_caches
+
+    return next((c for c in source_caches() if (c / "manifest.csv").is_file()), None)
 
 
 def needs_sources(*names: str):
-    """Skip, saying why, when the source cache lacks a document a test needs."""
-    cache = source_cache()
-    missing = [n for n in names if cache is None or not (cache / n).exists()]
+    """Skip, saying why, when the source caches lack a document a test needs."""
+    missing = [n for n in names if source_file(n) is None]
     return pytest.mark.skipif(bool(missing), reason=f"source cache lacks {missing} (set XXGK_SOURCES)")
 
 

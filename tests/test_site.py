@@ -108,10 +108,10 @@ def test_charts_are_svg_with_text_and_data(site):
 
 
 def test_downloads_equal_their_sources(site):
-    from conftest import source_cache
+    from conftest import source_file
 
     dl = site / "downloads" / REPORT
-    source = source_cache() / "000_b6e4372336266b61.txt"
+    source = source_file("000_b6e4372336266b61.txt")
     assert (dl / "source.txt").read_bytes() == source.read_bytes()  # the source document, from the cache, verified
     for src in SEED.iterdir():
         if src.name == "datapackage.yaml":

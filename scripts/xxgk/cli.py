@@ -94,24 +94,31 @@ def cmd_compact_search(args) -> int:
 
 
 def cmd_import(args) -> int:
-    import tempfile
     from pathlib import Path
 
     from . import paths
-    from .importer import evaluate_against_curated, import_report, render_evaluation
+    from .importer import diff_against, import_report
 
     if args.evaluate:
-        with tempfile.TemporaryDirectory(prefix="xxgk-eval-") as tmp:
-            sys.stdout.write(render_evaluation(evaluate_against_curated(Path(tmp))))
+        from .importer.evaluate import evaluate_all, render
+
+        sys.stdout.write(render(evaluate_all(scan=args.scan, only=args.report or None)))
         return 0
-    if not (args.source and args.template and args.id):
-        print("错误：需要 SOURCE、--template 与 --id（或者用 --evaluate）", file=sys.stderr)
-        return 2
-    out = Path(args.out) if args.out else paths.REPORTS
-    draft = import_report(Path(args.source), args.template, args.id, out, agency=args.agency or "",
-                          region_code=args.region_code or "", region=args.region or "", title=args.title or "")
-    print(f"已生成草稿 {paths.rel(draft.folder)}/，待核对 {len(draft.review)} 项，见 {paths.rel(draft.folder / 'review.md')}。"
-          f"下一步：xxgk validate {paths.rel(draft.folder)}")
+    if not (args.source and args.id):
+        raise UserError("需要原始文件 SOURCE 与 --id（或者用 --evaluate）")
+    out = Path(args.out) if args.out else None
+    draft = import_report(Path(args.source), args.id, out, template_id=args.template, agency=args.agency or "",
+                          region_code=args.region_code or "", region=args.region or "", title=args.title or "",
+                          url=args.url or "", published=args.published or "")
+    print(f"模板：{draft.recognition}")
+    print(f"已生成草稿 {paths.rel(draft.folder)}/（{draft.seconds:.2f} 秒），待人工决定 {len(draft.review)} 项，"
+          f"见 {paths.rel(draft.folder / 'review.md')}。下一步：xxgk validate {paths.rel(draft.folder)}")
+    curated = paths.REPORTS / args.id
+    if paths.find_descriptor(curated):
+        rows = diff_against(curated, draft)
+        print(f"\n{paths.rel(curated)} 已有整理好的数据包，没有改动它。草稿与它不同的单元格：{len(rows)} 个")
+        if rows:
+            print("| 单元格 | 整理数据 | 草稿 |\n|---|---|---|\n" + "\n".join(rows[:200]))
     return 0
 
 
@@ -136,16 +143,20 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-validate", action="store_true", help="跳过校验（仅用于调试）")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("import", help="从 PDF 或 OCR 文本起草一份报告的数据包，并按表内规则修复；另写一份待核对清单")
-    p.add_argument("source", nargs="?", help="PDF（带文字层）或 OCR / pdftotext 得到的 .txt")
-    p.add_argument("--template", help="统计表模板，见 data/templates/")
+    p = sub.add_parser("import", help="从网页、PDF、扫描件或文本起草一份报告的数据包（草稿放在 data/drafts/，从不覆盖已有数据包）")
+    p.add_argument("source", nargs="?", help="原始文件：网页（.html）、带文字层的 PDF、扫描 PDF，或文本")
     p.add_argument("--id", help="报告编号：行政区划代码-机构简称-年度，例如 320800-gov-2024")
+    p.add_argument("--template", help="统计表模板的编号（默认：按表格自动识别），见 data/templates/")
     p.add_argument("--agency", help="机构名称（原文）；也用来识别混入正文的公章文字")
     p.add_argument("--region-code", help="行政区划代码（默认取自报告编号）")
     p.add_argument("--region", help="地区名称")
-    p.add_argument("--title", help="报告标题")
-    p.add_argument("--out", help="输出目录（默认 data/reports）")
-    p.add_argument("--evaluate", action="store_true", help="对 data/ 中每份整理好的报告重新导入原始文件并比较，打印正确率")
+    p.add_argument("--title", help="报告标题（默认取自原文）")
+    p.add_argument("--url", help="原文的发布网址（http 或 https）")
+    p.add_argument("--published", help="发布日期 YYYY-MM-DD（默认取自原文）")
+    p.add_argument("--out", help="草稿写到哪个目录（默认 data/drafts）；已有的数据包不会被覆盖")
+    p.add_argument("--evaluate", action="store_true", help="把 data/reports 中每份整理好的报告从每种原始文件重新导入并比较")
+    p.add_argument("--scan", action="store_true", help="评估时也把带文字层的 PDF 转成扫描件，用 OCR 导入（较慢）")
+    p.add_argument("--report", action="append", help="只评估这份报告（可重复）")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("compact-search", help="把 MkDocs 的搜索索引改写为不转义的 UTF-8 JSON（体积减半）")

@@ -32,19 +32,23 @@ DESCRIPTOR_NAMES = ("datapackage.yaml", "datapackage.yml", "datapackage.json")
 NOT_DATA = {"build", "site", "site.tmp", ".venv", "node_modules", "test-artifacts", "sources", ".git", "__pycache__"}
 
 
-def source_cache() -> Path | None:
-    """The source cache: XXGK_SOURCES, else sources/ at the root, else the shared folder of this workplace.
+def source_caches() -> list[Path]:
+    """Where source documents are looked up, in order: XXGK_SOURCES alone when set; otherwise sources/ at the
+    root and this workplace's shared folder (../shared/sources), those that exist.
 
-    Source documents are never committed; packages refer to them by sha256 and the
-    cache holds them (see ``xxgk.sources``). None when no cache exists.
+    Source documents are never committed; packages refer to them by sha256 and a cache holds them
+    (see ``xxgk.sources``).
     """
     env = os.environ.get("XXGK_SOURCES")
     if env:
-        return Path(env).resolve()
-    for candidate in (ROOT / "sources", ROOT.parent / "shared" / "sources"):
-        if candidate.is_dir():
-            return candidate.resolve()
-    return None
+        return [Path(env).resolve()]
+    return [c.resolve() for c in (ROOT / "sources", ROOT.parent / "shared" / "sources") if c.is_dir()]
+
+
+def source_cache() -> Path | None:
+    """The first source cache, for messages; None when there is none."""
+    found = source_caches()
+    return found[0] if found else None
 
 
 def own_cache() -> Path:

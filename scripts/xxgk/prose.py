@@ -45,8 +45,11 @@ def parse_range(spec: str) -> tuple[int, int]:
     return int(first), int(last or first)
 
 
-def rebuild(lines: list[str], first: int, last: int, edits: list[LocalEdit]) -> tuple[str, dict[str, int]]:
-    """Rebuild one paragraph from source lines first..last (1-based, inclusive)."""
+def rebuild(lines: list[str], first: int, last: int, edits: list[LocalEdit],
+            rules: set[str] | None = None) -> tuple[str, dict[str, int]]:
+    """Rebuild one paragraph from source lines first..last (1-based, inclusive), with the layout rules named
+    (all when None). A package uses the rules its ledger lists as global entries: a clean web page needs
+    none of the OCR ones."""
     by_line: dict[int, list[LocalEdit]] = {}
     for e in edits:
         by_line.setdefault(e.line, []).append(e)
@@ -58,4 +61,4 @@ def rebuild(lines: list[str], first: int, last: int, edits: list[LocalEdit]) -> 
                 raise EditError(e, text)
             text = text.replace(e.source_text, e.published_text, 1)
         out.append(text)
-    return apply_layout("\n".join(out))
+    return apply_layout("\n".join(out), rules)

@@ -82,7 +82,7 @@ def _candidates(cache: Path, digest: str) -> list[Path]:
 def caches(derived: bool = False) -> list[Path]:
     """Where to look: the source cache (and our own), plus the cache of extracted texts when derived."""
     out = []
-    for c in (paths.source_cache(), paths.own_cache()) + ((paths.derived_cache(),) if derived else ()):
+    for c in [*paths.source_caches(), paths.own_cache()] + ([paths.derived_cache()] if derived else []):
         if c is not None and c.is_dir() and c not in out:
             out.append(c)
     return out

@@ -87,13 +87,15 @@ def _keeps_space(match: re.Match) -> bool:
                 and before.isalnum() and after.isalnum())
 
 
-def apply_layout(text: str) -> tuple[str, dict[str, int]]:
-    """Apply the layout rules; return the text and how often each rule fired.
+def apply_layout(text: str, rules: set[str] | None = None) -> tuple[str, dict[str, int]]:
+    """Apply the layout rules (all, or those named); return the text and how often each rule fired.
 
     A whitespace run that is removed counts once; kept single spaces do not count.
     """
     counts: dict[str, int] = {}
     for rule_id, _desc, pattern, repl in LAYOUT_RULES:
+        if rules is not None and rule_id not in rules:
+            continue
         n = 0
 
         def sub(m, repl=repl):

@@ -1,0 +1,274 @@
+"""The report's prose: sections, sub-sections and paragraphs with their source lines; the figures it quotes.
+
+Works on the lines of any document. What differs by source kind is data
+about the kind, not code paths: a web page gives one block per line; a PDF
+marks a new paragraph by indentation (the first word's position); OCR text by
+a short line ending in 。. Lines that belong to a printed table are left out.
+Each repair of OCR damage is returned for the ledger, and the layout rules a
+package uses (xxgk.text) are chosen by the source kind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .. import ocrfix
+from ..model import Template, cell_ref
+from ..prose import LocalEdit, rebuild
+from ..text import LAYOUT_RULES, fix_enclosed_numerals, label_norm
+from .document import Document
+
+SECTION = re.compile(r"^\s*([一二三四五六七八九十]+)\s*、")
+SUBSECTION = re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]+)\s*[）)]")
+FOOTER = re.compile(r"^\s*[-－—]?\s*\d{1,3}\s*[-－—]?\s*$|^\s*第\s*\d+\s*页")
+STAMP_DATE = re.compile(r"^\s*[(（]?\s*20\d\d\s*[+\-./年]\s*\d{1,2}\s*['’]?\s*月\s*\d{0,2}\s*$")
+NUMERAL = "一二三四五六七八九十"
+FIGURE = re.compile(r"(近|约|超过|逾)?(\d+(?:\.\d+)?)(万|亿)?(余|多|\+)?(件|条|场|个|人次|人|次|篇|%|元|期)")
+CLAUSE_END = "，。；：、（）《》“”"
+
+# The layout rules (xxgk.text.LAYOUT_RULES) each kind of source needs: OCR text needs all of them; a clean web
+# page loses the spaces it inserts between Chinese characters and gets full-width punctuation in Chinese sentences.
+LAYOUT_BY_KIND = {"html": {"whitespace", "ascii-punctuation"}, "pdf-text": {"whitespace", "ascii-punctuation", "enclosed-numeral"},
+                  "pdf-scan": None, "ocr-text": None, "text": None}
+OCR_FIXES = ("pdf-scan", "ocr-text", "text")
+
+
+def cn_number(s: str) -> int:
+    if s == "十":
+        return 10
+    if s.startswith("十"):
+        return 10 + NUMERAL.index(s[1]) + 1
+    if s.endswith("十"):
+        return (NUMERAL.index(s[0]) + 1) * 10
+    if "十" in s:
+        a, b = s.split("十")
+        return (NUMERAL.index(a) + 1) * 10 + NUMERAL.index(b) + 1
+    return NUMERAL.index(s) + 1
+
+
+@dataclass
+class ProseDraft:
+    rows: list[list]  # prose.csv rows: id, section, subsection, kind, text, source_lines
+    edits: list[tuple]  # (paragraph, line, source, published, kind, reason, evidence)
+    layout_counts: dict
+    rules: set[str]  # the layout rules used (their global ledger entries are written)
+    notes: list[str] = field(default_factory=list)
+
+
+def _lefts(doc: Document) -> dict[int, float]:
+    """Left edge of each line of a PDF or scan (its first word), for paragraph indents."""
+    out: dict[int, float] = {}
+    for w in doc.words:
+        if w.line is not None:
+            out[w.line] = min(out.get(w.line, w.x0), w.x0)
+    return out
+
+
+def split_prose(doc: Document, exclude: set[int], agency: str = "", stop: int | None = None) -> ProseDraft:
+    lines = doc.lines
+    stop = min(stop or len(lines), len(lines))
+    per_line = doc.kind == "html"
+    rules = LAYOUT_BY_KIND.get(doc.kind)
+    rules = {r[0] for r in LAYOUT_RULES} if rules is None else set(rules)
+    left_of = _lefts(doc)
+    margin = min(left_of.values()) if left_of else 0
+    widths = sorted(len(x.strip()) for x in lines[:stop] if len(x.strip()) > 8)
+    full = widths[len(widths) * 3 // 4] if widths else 30
+    blocks: list[dict] = []
+    edits: list[tuple] = []
+    notes = []
+    section, subsection, started, para_end = "preamble", None, False, True
+    if any(len(x) > 3000 for x in lines[:stop]):
+        notes.append("原文把整篇报告放在很长的一行里（网页另存为文本时常见），正文无法按段落拆开；有网页原件时请用网页导入")
+    for n in range(1, stop + 1):
+        raw = lines[n - 1]
+        s = fix_enclosed_numerals(raw).strip()
+        if not s:
+            continue
+        heading = SECTION.match(s) and len(s) <= 40 and "。" not in s and len(re.findall(r"\d+", s)) < 3
+        if n in exclude and not heading:
+            para_end = True
+            continue
+        if FOOTER.match(s) or STAMP_DATE.match(s) or (len(s) >= 4 and agency.startswith(s) and s != agency):
+            edits.append(("?", n, raw.strip(), "", "debris", "页码、页脚或公章文字混入正文，删除。", "版面杂散内容"))
+            continue
+        if not started and len(s) <= 40 and (s == agency or ("年" in s and ("报告" in s or "政府信息公" in s))):
+            continue  # the title lines
+        started = True
+        m_sec = SECTION.match(s)
+        m_sub = SUBSECTION.match(s)
+        current = int(section) if section.isdigit() else 0
+        if (m_sec and len(s) <= 40 and "。" not in s and cn_number(m_sec.group(1)) > current
+                and len(re.findall(r"\d+", s)) < 3):  # in order, and not a table row
+            section = str(cn_number(m_sec.group(1)))
+            subsection = None
+            blocks.append({"kind": "section", "section": section, "subsection": None, "first": n, "last": n})
+            para_end = True
+            continue
+        if s.startswith("附件"):
+            blocks.append({"kind": "closing", "section": "closing", "subsection": None, "first": n, "last": n})
+            para_end = True
+            continue
+        if m_sub and section != "preamble":
+            subsection = cn_number(m_sub.group(1))
+            if "。" not in s and len(s) <= 40:
+                blocks.append({"kind": "subsection", "section": section, "subsection": subsection, "first": n, "last": n})
+                para_end = True
+                continue
+            para_end = True
+        indented = bool(left_of) and left_of.get(n, margin) > margin + 8
+        if per_line or para_end or indented or not blocks or blocks[-1]["kind"] != "paragraph":
+            blocks.append({"kind": "paragraph", "section": section, "subsection": subsection, "first": n, "last": n})
+        else:
+            blocks[-1]["last"] = n
+        para_end = not left_of and s.endswith("。") and len(s) < 0.85 * full
+    rows, totals = [], {r[0]: 0 for r in LAYOUT_RULES}
+    local: list[tuple] = []
+    for i, b in enumerate(blocks, 1):
+        pid = f"p{i:03d}"
+        b["id"] = pid
+        for e in edits:
+            if b["first"] <= e[1] <= b["last"]:
+                local.append((pid,) + e[1:])
+        for n in range(b["first"], b["last"] + 1):
+            if any(x[1] == n and x[0] == pid for x in local):
+                continue
+            raw = lines[n - 1]
+            fixed, fixes = _fix(raw.replace("⒛", "20"), doc.kind)
+            if fixed == raw.replace("⒛", "20"):
+                continue
+            a = 0
+            while a < min(len(raw), len(fixed)) and raw[a] == fixed[a]:
+                a += 1
+            z = 0
+            while z < min(len(raw), len(fixed)) - a and raw[len(raw) - 1 - z] == fixed[len(fixed) - 1 - z]:
+                z += 1
+            src, pub = raw[a:len(raw) - z], fixed[a:len(fixed) - z]
+            kinds = {f.kind for f in fixes}
+            local.append((pid, n, src, pub, "fragment" if kinds == {"fragment"} else "glyph",
+                          "；".join(dict.fromkeys(f.reason for f in fixes)), "OCR 易混字与碎片规则"))
+    for b in blocks:
+        mine = [LocalEdit(x[0], x[1], x[2], x[3]) for x in local if x[0] == b["id"]]
+        text, counts = rebuild(lines, b["first"], b["last"], mine, rules)
+        for k2, v in counts.items():
+            totals[k2] += v
+        if not text:
+            continue
+        rng = f"{b['first']}-{b['last']}" if b["last"] > b["first"] else str(b["first"])
+        rows.append([b["id"], b["section"], b["subsection"] or "", b["kind"], text, rng])
+    kept = {r[0] for r in rows}
+    return ProseDraft(rows, [e for e in local if e[0] in kept], totals, rules, notes)
+
+
+def _fix(text: str, kind: str):
+    if kind in OCR_FIXES:
+        return ocrfix.fix_prose(text)
+    if kind == "pdf-text":
+        return ocrfix.kangxi_radicals(text)
+    return text, []
+
+
+# --- figures quoted in the prose --------------------------------------------------------------------------
+
+@dataclass
+class Figure:
+    paragraph: str
+    sentence: str
+    quote: str
+    value: Decimal
+    multiplier: str
+    unit: str
+    qualifier: str
+    clause: str
+    cells: list = field(default_factory=list)
+    relation: str = ""
+
+
+def find_figures(paragraphs: list[dict]) -> list[Figure]:
+    out = []
+    for p in paragraphs:
+        if p["kind"] != "paragraph":
+            continue
+        text = p["text"]
+        for m in FIGURE.finditer(text):
+            if m.end() < len(text) and text[m.end()] in "年月日":
+                continue
+            start = max(text.rfind(ch, 0, m.start()) for ch in CLAUSE_END) + 1
+            end = min([i for i in (text.find(ch, m.end()) for ch in "，。；") if i >= 0] or [len(text)])
+            out.append(Figure(p["id"], text[start:end], m.group(0), Decimal(m.group(2)), m.group(3) or "",
+                              m.group(5), m.group(1) or m.group(4) or "", text[start:m.start()]))
+    return out
+
+
+def _core(norm: str) -> str:
+    return re.sub(r"(数量|数)$", "", norm)
+
+
+def quoted_column(template: Template, table: str) -> str:
+    """The column a prose figure repeats: a table's total column when it has one, else its first column."""
+    cols = template.value_columns(table)
+    return next((c["key"] for c in cols if c["key"] == "total"), cols[0]["key"])
+
+
+def link_figures(template: Template, figures: list[Figure]) -> None:
+    """Attach each exact figure to the one template row its clause names."""
+    from rapidfuzz import fuzz
+
+    unit_ok = {"件": {"件"}, "条": {"条"}, "场": {"次"}, "次": {"次"}, "篇": {"篇"}, "个": {"个"}, "人": {"人"}}
+    for f in figures:
+        if f.qualifier or f.multiplier or not f.clause:
+            continue
+        scored = []
+        for r in template.rows:
+            if r["kind"] != "item" or r["unit"] not in unit_ok.get(f.unit, set()):
+                continue
+            core = _core(r["label_norm"])
+            if len(core) < 3:
+                continue
+            scored.append((fuzz.partial_ratio(core, label_norm(f.clause)), r))
+        scored.sort(key=lambda x: -x[0])
+        if scored and scored[0][0] >= 85 and (len(scored) == 1 or scored[1][0] < scored[0][0] - 5):
+            r = scored[0][1]
+            f.cells = [(r["table"], r["key"], named_column(template, r["table"], f.clause))]
+
+
+def named_column(template: Template, table: str, clause: str) -> str:
+    """The column a clause names (现行有效…393件 names 现行有效件数), else the column prose usually quotes."""
+    from rapidfuzz import fuzz
+
+    cols = template.value_columns(table)
+    if len(cols) > 1:
+        norm = label_norm(clause)
+        scored = sorted(((fuzz.partial_ratio(re.sub(r"(件数|数量|数)$", "", c["label_norm"]), norm), c["key"]) for c in cols
+                         if len(c["label_norm"]) >= 4), reverse=True)
+        if scored and scored[0][0] >= 80 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+            return scored[0][1]
+    return quoted_column(template, table)
+
+
+def check_against_prose(figures: list[Figure], cells: dict) -> list[str]:
+    """Figures that disagree with a read value: said for a person, and unlinked (the source contradicts itself)."""
+    from ..model import fmt
+
+    out = []
+    for f in figures:
+        for c in f.cells:
+            if c in cells and cells[c].value is not None and cells[c].value != f.value:
+                out.append(f"正文“{f.sentence}”与统计表 {cell_ref(c)} 的 {fmt(cells[c].value)} 不一致（原报告自相矛盾，照原文发布）")
+                f.cells = []
+    return out
+
+
+def fill_from_prose(figures: list[Figure], cells: dict) -> None:
+    """An empty cell that a prose figure states exactly is derived from the prose."""
+    for f in figures:
+        if len(f.cells) != 1 or f.cells[0] not in cells:
+            continue
+        cell = cells[f.cells[0]]
+        if cell.value is None and not cell.source and cell.state != "absent":
+            cell.value, cell.state = f.value, "derived"
+            cell.note = f"原文此格为空。取自正文“{f.sentence}”。"
+            cell.ledger = ("derived-prose", cell.note, f"正文：{f.sentence}")
+            cell.flag = ""
