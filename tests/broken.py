@@ -242,6 +242,14 @@ CASES = [
          [("template-rule-error", "rules.csv", 4, "for_each")]),
     Case("template-label-pattern", TEMPLATE, edit(T + "labels.csv", r"^\d{4}年度$", r"^\d{4}年$"),
          [("template-rule-error", "labels.csv", 3, "pattern")]),
+    # --- the agency register --------------------------------------------------------------------------------
+    Case("agency-predecessor", "agencies", lambda r: append(r / "agencies/agencies.csv", "110000-maxi,测试机关二,110000,北京市,北京市,department,110000-midi,改名,\n"),
+         [("agency-error", "agencies.csv", 3, "predecessor")]),
+    Case("agency-publication", "agencies", lambda r: append(r / "agencies/publications.csv", "110000-nobody,2018,published,,\n"),
+         [("agency-error", "publications.csv", 4, "agency_id")]),
+    Case("agency-unregistered", "reports", both(edit(R + "report.csv", "110000-mini,测试机关,110000", "110000-mini,测试机关,110101"),
+                                                edit("agencies/agencies.csv", "110000-mini,测试机关,110000,", "110000-mini,测试机关,110000,")),
+         [("agency-error", "report.csv", 2, "region_code")]),
     # --- crosswalk ------------------------------------------------------------------------------------------
     Case("crosswalk-cell", CROSSWALK, edit("crosswalk/cells.csv", "stats/requests_received/value", "stats/requests_lost/value"),
          [("unknown-cell", "cells.csv", 2, "cells")]),
@@ -258,7 +266,7 @@ def _source_text_mismatch(root: Path) -> None:
 
 CASES = [Case(c.name, c.target, _source_text_mismatch, c.expected) if c.name == "source-text-mismatch" else c for c in CASES]
 # Cases whose findings come from a check across reports (xxgk.series), not from one package.
-SERIES_CASES = {"series-mismatch"}
+SERIES_CASES = {"series-mismatch", "agency-unregistered"}
 
 
 def make(case: Case, out: Path) -> Path:

@@ -26,7 +26,7 @@ def test_the_fixture_is_valid(tmp_path, monkeypatch):
 
     monkeypatch.setenv("XXGK_SOURCES", str(FIXTURE / "sources"))
     found, checked = validate([str(FIXTURE)])
-    assert found == [] and len(checked) == 3
+    assert found == [] and len(checked) == 4
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

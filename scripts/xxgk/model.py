@@ -372,3 +372,24 @@ def load_crosswalk(folder: Path | None = None) -> Crosswalk | None:
     descriptor = load_descriptor(desc_path)
     res = resources_by_name(descriptor)
     return Crosswalk(read_table(folder, descriptor, res["concepts"]).rows, read_table(folder, descriptor, res["cells"]).rows)
+
+
+@dataclass
+class Agencies:
+    """The agency register (data/agencies/): the bodies followed, and what is known of their reports by year."""
+
+    agencies: list[dict]
+    publications: list[dict]
+
+    def by_id(self) -> dict[str, dict]:
+        return {a["agency_id"]: a for a in self.agencies}
+
+
+def load_agencies(folder: Path | None = None) -> Agencies | None:
+    folder = folder or paths.AGENCIES
+    desc_path = paths.find_descriptor(folder)
+    if desc_path is None:
+        return None
+    descriptor = load_descriptor(desc_path)
+    res = resources_by_name(descriptor)
+    return Agencies(read_table(folder, descriptor, res["agencies"]).rows, read_table(folder, descriptor, res["publications"]).rows)

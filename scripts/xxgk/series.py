@@ -27,7 +27,7 @@ from .model import fmt
 from .rules import ABSENT, expand
 
 
-@check("series-mismatch", stage="series", kinds=("report",))
+@check("series-mismatch", "agency-error", stage="series", kinds=("report",))
 def _declared(ctx):  # the series check runs over many packages; this registers its codes
     return []
 
@@ -55,7 +55,7 @@ def check_series(folders: list[Path], findings: list[Finding]) -> list[Finding]:
     by_agency = defaultdict(dict)
     for rep, tpl in reports:
         by_agency[rep.meta["agency_id"]][rep.meta["year"]] = (rep, tpl)
-    out: list[Finding] = []
+    out: list[Finding] = _registered(folders, failed)
     for years in by_agency.values():
         for year, (rep, tpl) in sorted(years.items()):
             prev = years.get(year - 1)
@@ -117,4 +117,32 @@ def _running(rule: dict, rep, tpl, prep, ptpl) -> list[Finding]:
                 f"而 {prep.id} 的同一格 {fmt(sum(before, Decimal(0)))} 加上本年 {fmt(sum(add, Decimal(0)))} 是 {fmt(expected)}",
                 line=_stat_line(rep, total[0]), field="value", expected=fmt(expected), found=fmt(got),
                 extra={"rule": rule["id"], "scope": scope, "reports": [prep.id, rep.id]}))
+    return out
+
+
+def _registered(folders: list[Path], failed: set) -> list[Finding]:
+    """Every report's agency is in the agency register of its data folder (when the folder has one)."""
+    out = []
+    for folder in folders:
+        if folder.name in failed or folder.parent.name not in ("reports", "drafts") or not paths.find_descriptor(folder):
+            continue
+        register = folder.parent.parent / "agencies"
+        if not paths.find_descriptor(register) or register.name in failed:
+            continue
+        try:
+            reg = model.load_agencies(register)
+            rep = model.load_report(folder)
+        except (OSError, KeyError, ValueError):
+            continue
+        if not rep.meta_rows:
+            continue
+        agency = reg.by_id().get(rep.meta["agency_id"])
+        f = paths.rel(rep.resource_path("report"))
+        if agency is None:
+            out.append(Finding("agency-error", f, f"机构 {rep.meta['agency_id']} 不在机构名录 data/agencies/agencies.csv 中："
+                               "新机构先登记（名称、地区、前身）", line=rep.meta["_line"], field="agency_id",
+                               expected="agencies.csv 中的机构编号", found=rep.meta["agency_id"]))
+        elif agency["region_code"] != rep.meta["region_code"]:
+            out.append(Finding("agency-error", f, "报告的行政区划代码与机构名录不同", line=rep.meta["_line"], field="region_code",
+                               expected=agency["region_code"], found=rep.meta["region_code"]))
     return out

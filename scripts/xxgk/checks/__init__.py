@@ -56,7 +56,7 @@ def check(*codes: str, stage: str = "content", kinds: tuple[str, ...] = ("report
 def load_all() -> list[Check]:
     """Import every module that registers checks; return the registry."""
     from .. import series  # noqa: F401
-    from . import content, crosswalk, package, prose, template  # noqa: F401
+    from . import agencies, content, crosswalk, package, prose, template  # noqa: F401
 
     return REGISTRY
 
