@@ -71,7 +71,12 @@ def build_site(data_dir: Path, out_dir: Path) -> Path:
     return site
 
 
+def site_data() -> Path:
+    """The data the site tests build from: data/, or XXGK_TEST_DATA (a frozen copy while data/ is being edited)."""
+    return Path(os.environ.get("XXGK_TEST_DATA") or ROOT / "data")
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """The real site built from data/."""
-    return build_site(ROOT / "data", tmp_path_factory.mktemp("site"))
+    return build_site(site_data(), tmp_path_factory.mktemp("site"))

@@ -214,3 +214,19 @@ def csv_rows(path: Path) -> int:
 def read_header(path: Path) -> list[str]:
     with path.open(encoding="utf-8", newline="") as fh:
         return next(csv.reader(io.StringIO(fh.readline())), [])
+
+
+COVERAGE_FIELDS = [
+    ("agency_id", "机构编号", "Stable agency id", "string"),
+    ("agency", "机构名称", "Agency name", "string"),
+    ("year", "报告年度", "Report year", "integer"),
+    ("status", "收录情况", "curated, draft (drafted, not yet reviewed), known (published, not curated yet), not-published, unknown", "string"),
+    ("status_zh", "收录情况（中文）", "已整理、只有草稿、已知未整理、未发布、不详", "string"),
+    ("report_id", "报告编号", "The curated report, when there is one", "string"),
+    ("url", "网址", "Where the report is published, when known", "string"),
+]
+
+
+def write_coverage(rows: list[list[str]], out_dir: Path) -> None:
+    write_csv(out_dir / "coverage.csv", COVERAGE_FIELDS, rows)
+    excel_copy(out_dir / "coverage.csv", out_dir / "coverage.excel.csv")

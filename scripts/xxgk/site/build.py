@@ -34,7 +34,8 @@ from ..model import UserError
 from . import urls
 from .config import site_config
 from .material import Page
-from .pages import codebook, compare, corrections, indexes, report, source, statistics, text
+from . import catalogue, search
+from .pages import agency, codebook, compare, corrections, indexes, report, source, statistics, text
 from .pages import downloads as downloads_page
 from .view import ReportView, load_views
 
@@ -182,6 +183,15 @@ def build(check: bool = True, data_dir: Path | None = None, out_dir: Path | None
                 out.page(page)
             if crosswalk:
                 out.page(compare.compare_page(views, templates, crosswalk, config))
+            agencies = model.load_agencies(data_dir / "agencies")
+            drafts = [p.name for p in model.report_folders(data_dir / "drafts")]
+            for page in agency.agency_pages(views, agencies, crosswalk, config) + agency.coverage_page(views, agencies, drafts, config):
+                out.page(page)
+            coverage = agency.coverage_rows(views, agencies, drafts)
+            if coverage:
+                downloads.write_coverage(coverage, dl)
+            catalogue.write_catalogue(views, templates, config, scratch)
+            search.write_records(views, scratch)
             out.page(downloads_page.downloads_page(views, templates, config, dl))
 
             # Save outputs.

@@ -6,7 +6,7 @@ import re
 
 from ...model import fmt, parse_cell_ref
 from .. import urls
-from ..escape import text
+from ..escape import text, url
 from ..material import NO_INDEX, Page
 from ..view import NOT_APPLICABLE, NOT_APPLICABLE_NOTE, STATE_ZH, ReportView
 
@@ -90,3 +90,37 @@ def prose_html(v: ReportView, page: str, p: dict) -> str:
         pos = b
     out.append(text(body[pos:]))
     return f'<p id="{text(p["id"])}">{"".join(out)}</p>\n\n'
+
+
+def value_cell(row: dict | None) -> str:
+    if row is None:
+        return '<td class="num"></td>'
+    sort = text(row["value"]) if row["value"] is not None else "-1"
+    return f'<td class="num" data-sort="{sort}">{value_html(row["value"], row["state"])}</td>'
+
+
+def note_cell(v: ReportView, page: str, cells: list[dict | None], fix_url: str = "", cols: list[dict] | None = None) -> str:
+    """Notes and source links of one table row. Cells printed on the same source line share one link;
+    a cell with a note, or not printed as read, gets its own <details> (keyboard and touch, not hover)."""
+    bits = []
+    matrix = cols is not None and len(cols) > 1
+    lines = sorted({row["source_line"] for row in cells if row and row["source_line"]})
+    if matrix and lines:
+        bits.append(" ".join(source_link(v, page, n) for n in lines))
+    for i, row in enumerate(cells):
+        if row is None or row["state"] == "absent":
+            continue
+        src = row["source_value"]
+        src_txt = f"原文：“{src}”" if src else "原文此格为空"
+        link = source_link(v, page, row["source_line"], f"第 {row['source_line']} 行，{src_txt}") if row["source_line"] else ""
+        if row["note"] or row["state"] != "printed":
+            body = f"<p>{text(row['note'])}</p>" if row["note"] else ""
+            summary = {"printed": "说明", "corrected": "校正依据", "derived": "推算依据", "missing": "缺失原因"}[row["state"]]
+            if matrix:
+                summary = f"{cols[i]['label']}：{summary}"
+            bits.append(f'<details class="note"><summary>{text(summary)}</summary>{body}<p>{link}</p></details>')
+        elif link and not matrix:
+            bits.append(link)
+    if fix_url:
+        bits.append(f' <a class="fix" href="{url(fix_url)}" rel="nofollow" title="报告这一行的问题">纠错</a>')
+    return f'<td class="src">{"".join(bits)}</td>'
