@@ -1,8 +1,12 @@
+import functools
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -80,3 +84,69 @@ def site_data() -> Path:
 def site(tmp_path_factory):
     """The real site built from data/."""
     return build_site(site_data(), tmp_path_factory.mktemp("site"))
+
+
+# --- a real headless Chromium against the built site served on 127.0.0.1 ----------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+def serve(directory: Path):
+    """Serve a folder on 127.0.0.1; returns (base URL, server)."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    url, server = serve(site)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run `make browser` (installs Debian's chromium and fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=CHROMIUM, headless=True,
+            args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """A page that records every request that leaves the local server."""
+    pg = browser.new_page()
+    pg.foreign = []
+    host = urlsplit(base_url).netloc
+
+    def record(request):
+        if urlsplit(request.url).netloc not in (host, "") and not request.url.startswith("data:"):
+            pg.foreign.append(request.url)
+
+    pg.on("request", record)
+    yield pg
+    assert pg.foreign == [], f"requests to other hosts: {pg.foreign}"
+    pg.close()
+
+
+def shoot(pg, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+

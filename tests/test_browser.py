@@ -4,74 +4,14 @@ Drives Debian's Chromium (installed by `make test`) with Playwright, against the
 built site served on 127.0.0.1. Screenshots go to test-artifacts/screenshots/.
 """
 
-import functools
-import os
-import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import pytest
 
-from conftest import ROOT, SEED
+from conftest import SEED, shoot  # noqa: F401  (fixtures base_url, browser, page come from conftest)
 
 pytestmark = pytest.mark.browser
 REPORT = SEED.name
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = ROOT / "test-artifacts" / "screenshots"
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: run `make browser` (installs Debian's chromium and fonts-noto-cjk)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, base_url):
-    """A page that records every request that leaves the local server."""
-    pg = browser.new_page()
-    pg.foreign = []
-    host = urlsplit(base_url).netloc
-
-    def record(request):
-        if urlsplit(request.url).netloc not in (host, "") and not request.url.startswith("data:"):
-            pg.foreign.append(request.url)
-
-    pg.on("request", record)
-    yield pg
-    assert pg.foreign == [], f"requests to other hosts: {pg.foreign}"
-    pg.close()
-
-
-def shoot(pg, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("width", [1280, 390])
