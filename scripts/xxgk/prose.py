@@ -18,6 +18,7 @@ from .text import LAYOUT_RULES, apply_layout
 LAYOUT_SIGNATURES = {
     "enclosed-numeral": ("⒛", "20"),
     "ascii-punctuation": (",():;", "，（）：；"),
+    "ascii-punctuation-cjk": ("汉字旁的 ,():;", "，（）：；"),
     "whitespace": ("（空格与换行）", ""),
 }
 assert set(LAYOUT_SIGNATURES) == {r[0] for r in LAYOUT_RULES}

@@ -71,6 +71,12 @@ LAYOUT_RULES = [
         lambda m: _ASCII_TO_FULLWIDTH[m.group(0)],
     ),
     (
+        "ascii-punctuation-cjk",
+        "紧挨汉字的半角标点（, ( ) : ;）改为全角（，（）：；）；网址、英文与数字中的不改",
+        re.compile(f"(?<=[{CJK}{CJK_PUNCT}])[,():;]|[,():;](?=[{CJK}{CJK_PUNCT}])"),
+        lambda m: _ASCII_TO_FULLWIDTH[m.group(0)],
+    ),
+    (
         "whitespace",
         "删除扫描换行和 OCR 在汉字、标点之间插入的空格（英文字母、数字之间的空格保留）",
         re.compile(r"\s+"),

@@ -53,9 +53,14 @@ def metadata(ctx: Context):
                       field="value", expected="照原文填写的数值", found="全部缺失")
 
 
+UNIT_SUFFIX = re.compile(r"(人次|万元|条|件|次|篇|个|人|元|项|份|场|期)$")
+
+
 def printed_number(src: str) -> Decimal | None:
-    """The number a printed value shows: full-width digits read as digits, spaces and thousands separators ignored."""
+    """The number a printed value shows: full-width digits read as digits, spaces and thousands separators ignored,
+    and a unit printed in the same cell ("75394432.52元") left out."""
     text = re.sub(r"[\s,，]", "", unicodedata.normalize("NFKC", src or "")).replace("−", "-")
+    text = UNIT_SUFFIX.sub("", text)
     if not re.fullmatch(r"-?\d+(\.\d+)?", text):
         return None
     try:

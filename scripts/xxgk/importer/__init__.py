@@ -128,14 +128,16 @@ def import_report(source_path: Path, report_id: str, out_dir: Path | None = None
     review: list[str] = []
     cells: dict = {}
     if template is not None:
-        prose.link_figures(template, figures)
         cells = repair.read_values(match, doc.kind)
-        facts = [(f.cells, f.value) for f in figures if len(f.cells) == 1]
+        prose.link_figures(template, figures, cells, model.load_crosswalk())
+        facts = [(f.cells, f.value) for f in figures if f.cells]
         review += repair.split_runs(match, cells, facts)
         review += prose.check_against_prose(figures, cells)
         prose.fill_from_prose(figures, cells)
         repair.derive_by_rules(template, cells)
-        review += repair.pinpoint(template, cells)
+        # A printed value that breaks two rules is a misreading only where misreadings happen (OCR); in a web page
+        # or a PDF's text layer the numbers are exactly as the agency typed them, and a broken rule is its own.
+        review += repair.pinpoint(template, cells, correct=doc.kind in repair.OCR_KINDS)
         repair.derive_by_rules(template, cells)
         repair.revert_broken(template, cells)
         for cell in cells.values():
@@ -181,7 +183,8 @@ def package_files(doc, source_path, agency_id, agency, region_code, region, year
     stats = [[*c, fmt(x.value), x.state, x.line or "", x.locator or "", x.source if x.state != "absent" else "", x.note.strip()]
              for c, x in cells.items()]
     fig_rows = [[f"f{i:03d}", f.paragraph, f.sentence, f.quote, fmt(f.value), f.multiplier, f.unit, f.qualifier,
-                 " ".join(cell_ref(c) for c in f.cells), "", ""] for i, f in enumerate(figures, 1)]
+                 " ".join(cell_ref(c) for c in f.cells), f.relation if len(f.cells) > 1 else "", ""]
+                for i, f in enumerate(figures, 1)]
     ledger = []
     from ..prose import LAYOUT_SIGNATURES
     from ..text import LAYOUT_RULES

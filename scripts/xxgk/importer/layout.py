@@ -152,7 +152,10 @@ def match(tables: list[PrintedTable], template: Template, header_text: str = "")
         return s if s >= THRESHOLD else 0.0
 
     n, q = len(data), len(items)
-    sc = [[score(i, j) for j in range(q)] for i in range(n)]
+    raw = [[score(i, j) for j in range(q)] for i in range(n)]
+    # The alignment maximises the sum of these weights: near-exact matches count far more than fair ones, so two
+    # middling matches never outweigh one exact match (传真申请数 is 传真申请数, not 信函、传真申请数).
+    sc = [[((x - THRESHOLD) / (1 - THRESHOLD)) ** 2 + 1e-6 if x else 0.0 for x in row] for row in raw]
     best = [[0.0] * (q + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(q - 1, -1, -1):
@@ -161,7 +164,7 @@ def match(tables: list[PrintedTable], template: Template, header_text: str = "")
     pairs, i, j = [], 0, 0
     while i < n and j < q:
         if sc[i][j] and best[i][j] == best[i + 1][j + 1] + sc[i][j]:
-            pairs.append((i, j, sc[i][j]))
+            pairs.append((i, j, raw[i][j]))
             i, j = i + 1, j + 1
         elif best[i][j] == best[i + 1][j]:
             i += 1
@@ -404,6 +407,24 @@ def match_runs(text: str, line: int, template: Template, header_text: str = "") 
         if best:
             found.append(best)
             pos = best[3].start(2) + 1  # the next label may begin inside these digits ("…00000002.其他法律…")
+    # Rows a layout prints out of the template's order (a province moving a row): found by their label anywhere
+    # within the table, where nothing else was found.
+    if found:
+        lo, hi = found[0][0], found[-1][3].end()
+        taken = [(x[0], x[3].end()) for x in found]
+        have = {x[2]["key"] for x in found}
+        for t in _item_rows(template):
+            if t["key"] in have:
+                continue
+            for label, prefix in _printed_forms(template, t, keys):
+                hit = next((h for h in _label_regex(label).finditer(text, lo, hi)
+                            if VALUES.match(text, h.end()) and not any(a <= h.start() < b for a, b in taken)), None)
+                if hit:
+                    vm = VALUES.match(text, hit.end())
+                    found.append((hit.start(), hit.end(), t, vm, prefix))
+                    taken.append((hit.start(), vm.end()))
+                    break
+        found.sort(key=lambda x: x[0])
     got_tables, prev_end = set(), 0
     for k, (a, b, t, vm, _) in enumerate(found):
         d_start = vm.start(2)

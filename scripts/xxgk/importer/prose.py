@@ -25,14 +25,16 @@ SUBSECTION = re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]+)\s*[�
 FOOTER = re.compile(r"^\s*[-－—]?\s*\d{1,3}\s*[-－—]?\s*$|^\s*第\s*\d+\s*页")
 STAMP_DATE = re.compile(r"^\s*[(（]?\s*20\d\d\s*[+\-./年]\s*\d{1,2}\s*['’]?\s*月\s*\d{0,2}\s*$")
 NUMERAL = "一二三四五六七八九十"
-FIGURE = re.compile(r"(近|约|超过|逾)?(\d+(?:\.\d+)?)(万|亿)?(余|多|\+)?(件|条|场|个|人次|人|次|篇|%|元|期)")
+FIGURE = re.compile(r"(近|约|超过|逾)?(\d+(?:\.\d+)?)(万|亿)?(余|多|\+)?(人次|场次|批次|分钟|万元|件|条|场|个|人|次|篇|%|元|期|起|项|通|家|份|宗|套|名)")
 CLAUSE_END = "，。；：、（）《》“”"
 
-# The layout rules (xxgk.text.LAYOUT_RULES) each kind of source needs: OCR text needs all of them; a clean web
-# page loses the spaces it inserts between Chinese characters and gets full-width punctuation in Chinese sentences.
-LAYOUT_BY_KIND = {"html": {"whitespace", "ascii-punctuation"}, "pdf-text": {"whitespace", "ascii-punctuation", "enclosed-numeral"},
+# The layout rules (xxgk.text.LAYOUT_RULES) each kind of source needs: OCR text needs all of them; a clean web page
+# loses the spaces it inserts between Chinese characters and gets full-width punctuation next to Chinese characters
+# (never inside a URL or between Latin letters and digits).
+LAYOUT_BY_KIND = {"html": {"whitespace", "ascii-punctuation-cjk"}, "pdf-text": {"whitespace", "ascii-punctuation", "enclosed-numeral"},
                   "pdf-scan": None, "ocr-text": None, "text": None}
 OCR_FIXES = ("pdf-scan", "ocr-text", "text")
+OCR_RULES = {"enclosed-numeral", "ascii-punctuation", "whitespace"}  # the rules OCR text needs
 
 
 def cn_number(s: str) -> int:
@@ -71,7 +73,7 @@ def split_prose(doc: Document, exclude: set[int], agency: str = "", stop: int | 
     stop = min(stop or len(lines), len(lines))
     per_line = doc.kind == "html"
     rules = LAYOUT_BY_KIND.get(doc.kind)
-    rules = {r[0] for r in LAYOUT_RULES} if rules is None else set(rules)
+    rules = set(OCR_RULES) if rules is None else set(rules)
     left_of = _lefts(doc)
     margin = min(left_of.values()) if left_of else 0
     widths = sorted(len(x.strip()) for x in lines[:stop] if len(x.strip()) > 8)
@@ -91,11 +93,14 @@ def split_prose(doc: Document, exclude: set[int], agency: str = "", stop: int | 
         if n in exclude and not heading:
             para_end = True
             continue
-        if FOOTER.match(s) or STAMP_DATE.match(s) or (len(s) >= 4 and agency.startswith(s) and s != agency):
+        if (doc.kind != "html" and FOOTER.match(s)) or (doc.kind in OCR_FIXES and (
+                STAMP_DATE.match(s) or (len(s) >= 4 and agency.startswith(s) and s != agency))):
             edits.append(("?", n, raw.strip(), "", "debris", "页码、页脚或公章文字混入正文，删除。", "版面杂散内容"))
             continue
-        if not started and len(s) <= 40 and (s == agency or ("年" in s and ("报告" in s or "政府信息公" in s))):
-            continue  # the title lines
+        title = "".join((doc.title or "").split())
+        if not started and len(s) <= 40 and (s == agency or ("年" in s and ("报告" in s or "政府信息公" in s))
+                                             or (len(s) >= 4 and "".join(s.split()) in title)):
+            continue  # the title lines (a title may run over two lines)
         started = True
         m_sec = SECTION.match(s)
         m_sub = SUBSECTION.match(s)
@@ -197,8 +202,10 @@ def find_figures(paragraphs: list[dict]) -> list[Figure]:
                 continue
             start = max(text.rfind(ch, 0, m.start()) for ch in CLAUSE_END) + 1
             end = min([i for i in (text.find(ch, m.end()) for ch in "，。；") if i >= 0] or [len(text)])
+            # the clause that names what is counted: before the figure (共收到申请70件) and after it (收到70件申请)
+            after = text[m.end():end]
             out.append(Figure(p["id"], text[start:end], m.group(0), Decimal(m.group(2)), m.group(3) or "",
-                              m.group(5), m.group(1) or m.group(4) or "", text[start:m.start()]))
+                              m.group(5), m.group(1) or m.group(4) or "", text[start:m.start()] + " " + after))
     return out
 
 
@@ -212,26 +219,75 @@ def quoted_column(template: Template, table: str) -> str:
     return next((c["key"] for c in cols if c["key"] == "total"), cols[0]["key"])
 
 
-def link_figures(template: Template, figures: list[Figure]) -> None:
-    """Attach each exact figure to the one template row its clause names."""
+UNIT_OK = {"件": {"件"}, "起": {"件"}, "份": {"件"}, "宗": {"件"}, "条": {"条"}, "场": {"次"}, "场次": {"次"}, "次": {"次"}, "篇": {"篇"}, "个": {"个"},
+           "人": {"人"}, "人次": {"人次"}, "万元": {"万元"}, "元": {"元"}, "项": {"项", "件"}}
+
+
+def link_figures(template: Template, figures: list[Figure], cells: dict | None = None, crosswalk=None) -> None:
+    """Attach each exact figure to what its clause names: one template row (in the column the clause names), or a
+    crosswalk concept whose cells add up to it (行政诉讼 = 未经复议直接起诉 + 复议后起诉). Rows this report does not print
+    are not linked; an absent group row is linked through its printed parts."""
     from rapidfuzz import fuzz
 
-    unit_ok = {"件": {"件"}, "条": {"条"}, "场": {"次"}, "次": {"次"}, "篇": {"篇"}, "个": {"个"}, "人": {"人"}}
+    cells = cells or {}
+
+    def printed(c):
+        return c not in cells or cells[c].state != "absent"
+
     for f in figures:
-        if f.qualifier or f.multiplier or not f.clause:
+        if f.qualifier or f.multiplier or not f.clause.strip():
             continue
+        clause = label_norm(f.clause)
         scored = []
         for r in template.rows:
-            if r["kind"] != "item" or r["unit"] not in unit_ok.get(f.unit, set()):
+            if r["kind"] != "item" or r["unit"] not in UNIT_OK.get(f.unit, set()):
                 continue
-            core = _core(r["label_norm"])
-            if len(core) < 3:
-                continue
-            scored.append((fuzz.partial_ratio(core, label_norm(f.clause)), r))
-        scored.sort(key=lambda x: -x[0])
-        if scored and scored[0][0] >= 85 and (len(scored) == 1 or scored[1][0] < scored[0][0] - 5):
-            r = scored[0][1]
-            f.cells = [(r["table"], r["key"], named_column(template, r["table"], f.clause))]
+            for name in [r["label_norm"], *[v["label_norm"] for v in template.labels
+                                             if v["table"] == r["table"] and v["target"] == r["key"]]]:
+                core = _core(name)
+                if len(core) >= 2:
+                    scored.append((fuzz.partial_ratio(core, clause), len(core), "row", r))
+        if crosswalk is not None:
+            for c in crosswalk.concepts:
+                refs = crosswalk.cells_for(c["concept"], template.id)
+                rows = [template.row(t, r) for t, r, _ in refs]
+                if len(refs) < 2 or any(x is None or x["unit"] not in UNIT_OK.get(f.unit, set()) for x in rows):
+                    continue
+                core = _core(label_norm(re.sub(r"[（(].*?[）)]", "", c["label"])))
+                if len(core) >= 2:
+                    scored.append((fuzz.partial_ratio(core, clause), len(core), "concept", refs))
+        # a row named by the clause comes first; a concept (a sum of cells) only when no row is named
+        scored.sort(key=lambda x: (-(x[0] >= 90), x[2] != "row", -x[0], -x[1]))
+        rivals = [x for x in scored[1:] if x[0] == scored[0][0] and x[1] == scored[0][1] and x[2] == scored[0][2]
+                  and x[3] is not scored[0][3]] if scored else []
+        if not scored or scored[0][0] < 90 or rivals:
+            continue
+        _, _, kind, what = scored[0]
+        if kind == "concept":
+            refs = [c for c in what if printed(c)]
+            if refs:
+                f.cells, f.relation = refs, "sum" if len(refs) > 1 else ""
+            continue
+        cell = (what["table"], what["key"], named_column(template, what["table"], f.clause))
+        if printed(cell):
+            f.cells = [cell]
+            continue
+        parts = _printed_parts(template, cell, printed)
+        if parts:
+            f.cells, f.relation = parts, "sum"
+
+
+def _printed_parts(template: Template, cell, printed) -> list:
+    """The printed cells an absent group cell is the sum of (by an equal rule whose only total it is)."""
+    from ..rules import expand, within_rules
+
+    for rule in within_rules(template):
+        if rule["kind"] != "equal":
+            continue
+        for _, total, parts in expand(template, rule):
+            if total == [cell] and all(printed(p) for p in parts):
+                return parts
+    return []
 
 
 def named_column(template: Template, table: str, clause: str) -> str:
@@ -249,22 +305,33 @@ def named_column(template: Template, table: str, clause: str) -> str:
 
 
 def check_against_prose(figures: list[Figure], cells: dict) -> list[str]:
-    """Figures that disagree with a read value: said for a person, and unlinked (the source contradicts itself)."""
+    """Figures that disagree with the values read: said for a person. The link stays, so that once the link is
+    confirmed the validator reports the contradiction as a source finding; a wrong link is for a person to remove."""
     from ..model import fmt
 
     out = []
     for f in figures:
-        for c in f.cells:
-            if c in cells and cells[c].value is not None and cells[c].value != f.value:
-                out.append(f"正文“{f.sentence}”与统计表 {cell_ref(c)} 的 {fmt(cells[c].value)} 不一致（原报告自相矛盾，照原文发布）")
-                f.cells = []
+        vals = [cells[c].value for c in f.cells if c in cells]
+        if not f.cells or None in vals or len(vals) != len(f.cells):
+            continue
+        total = sum(vals, Decimal(0))
+        if total == f.value:
+            continue
+        where = " + ".join(cell_ref(c) for c in f.cells)
+        if any(cells[c].state != "printed" for c in f.cells):
+            # the table side is our own reading (derived or corrected): the link cannot stand as a finding
+            out.append(f"正文“{f.sentence}”（{f.quote}）与统计表 {where} 推算或校正的值 {fmt(total)} 不一致，已取消这一对应，请核对")
+            f.cells, f.relation = [], ""
+        else:
+            out.append(f"正文“{f.sentence}”（{f.quote}）与统计表 {where} 的 {fmt(total)} 不一致："
+                       "若对应无误，这是原报告自相矛盾（照原文发布，校验会列为原文问题）；若对应错了，删去 figures.csv 中它的 cells")
     return out
 
 
 def fill_from_prose(figures: list[Figure], cells: dict) -> None:
     """An empty cell that a prose figure states exactly is derived from the prose."""
     for f in figures:
-        if len(f.cells) != 1 or f.cells[0] not in cells:
+        if len(f.cells) != 1 or f.cells[0] not in cells or f.relation:
             continue
         cell = cells[f.cells[0]]
         if cell.value is None and not cell.source and cell.state != "absent":

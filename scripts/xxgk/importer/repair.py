@@ -40,8 +40,11 @@ class Cell:
 
 
 def plain_number(text: str) -> Decimal | None:
-    """A number printed plainly: digits, separators or spaces inside, one decimal point."""
-    t = re.sub(r"[\s,，]", "", text).replace("−", "-")
+    """A number printed plainly: digits, separators or spaces inside, one decimal point, maybe its unit after it."""
+    from .rows import NUMBER_UNIT
+
+    m = NUMBER_UNIT.match(text.strip())
+    t = re.sub(r"[\s,，]", "", m.group(1) if m else text).replace("−", "-")
     if not re.fullmatch(r"-?\d+(\.\d+)?", t):
         return None
     try:
@@ -219,12 +222,12 @@ def derive_by_rules(template: Template, cells: dict, evidence: str = "") -> None
             changed = True
 
 
-def pinpoint(template: Template, cells: dict) -> list[str]:
+def pinpoint(template: Template, cells: dict, correct: bool = True) -> list[str]:
     """A printed value that breaks one equality along its row and another along its column: the cell the two
     share is recomputed from one of them and kept only if no rule is broken by it. What stays broken is
     flagged, not guessed."""
     notes = []
-    for _ in range(len(cells)):
+    for _ in range(len(cells) if correct else 0):
         values = _values(cells)
         broken = [r for r in evaluate(template, values) if r.status == BROKEN and r.rule["kind"] == "equal"]
         fixed = False

@@ -26,12 +26,16 @@ UNITS = ("人次", "万元", "条", "件", "次", "篇", "个", "人", "元", "�
 UNIT_FIXES = {"万亓": "万元"}
 # A value as printed: digits, possibly with spaces or separators inside, a decimal point, a sign, or OCR look-alikes.
 NUMBER = re.compile(r"^[-−]?\d[\d\s,，]*(\.\d+)?$")
+# A value printed with its unit in the same cell ("75394432.52元"): the unit is not part of the number.
+NUMBER_UNIT = re.compile(r"^([-−]?\d[\d\s,，]*(?:\.\d+)?)\s*(人次|万元|条|件|次|篇|个|人|元|项|份|场|期)$")
 OCR_DIGITISH = re.compile(r"^[\dOoDlI|丨乙ZzSB〇○.,，\s-]+$")
 EMPTY_MARKS = {"", "-", "—", "－", "/", "／", "无"}
 
 
 def is_number(text: str) -> bool:
-    return bool(NUMBER.match(text.strip()))
+    """A value as printed, possibly followed by its unit."""
+    t = text.strip()
+    return bool(NUMBER.match(t) or NUMBER_UNIT.match(t))
 
 
 def is_unit(text: str) -> bool:

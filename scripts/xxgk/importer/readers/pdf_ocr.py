@@ -13,10 +13,10 @@ RapidOCR's own pipeline loses isolated one-digit table cells (a lone ``0`` or
 ``1``: the detector scores them low and draws their boxes too tight, and a narrow
 crop is turned 90° as if it were vertical text). This reader therefore runs the
 detector with lower thresholds and recognises each box itself: the crop is
-widened by ``PAD`` of its height, read upright, and only a crop still taller than
-wide is also read turned and the better reading kept. Pages are assumed upright
-(no 180° classifier). Tuned on a 150 dpi scan of the 淮安 2024 report: see
-tests/test_reader_ocr.py.
+widened by ``PAD`` of its height and read upright; a box at least 1.5 times as
+tall as wide is also read turned 90° (vertical text) and the reading with the
+higher score kept. Pages are assumed upright (no 180° classifier). Tuned on a
+150 dpi scan of the 淮安 2024 report: see tests/test_reader_ocr.py.
 
 :func:`image_only_pdf` makes a real scan of a PDF (images only, no text layer),
 for tests and for trying the reader on a document whose true text is known.
@@ -104,6 +104,15 @@ def ocr_page(image, scale: float, page: int, width: float, height: float) -> lis
             if res[1] > results[i][1]:
                 results[i] = res
     return [to_word(b, res[0], float(res[1]), scale, page, width, height) for b, res in zip(boxes, results)]
+
+
+def _bgr(array):
+    """A rendered bitmap as a contiguous BGR array, as OpenCV and RapidOCR expect (pdfium renders BGR or BGRA)."""
+    import numpy as np
+
+    if array.ndim == 2:
+        array = np.repeat(array[:, :, None], 3, axis=2)
+    return np.ascontiguousarray(array[:, :, :3])
 
 
 def _width(points) -> float:
@@ -195,7 +204,7 @@ def read(path: Path, data: bytes) -> Document:
                 page = doc[pno - 1]
                 width, height = page.get_size()
                 scale = min(SCALE, MAX_SIDE / max(width, height, 1.0))
-                image = page.render(scale=scale).to_numpy()  # BGR, as OpenCV and RapidOCR expect
+                image = _bgr(page.render(scale=scale).to_numpy())
             except Exception as exc:  # pypdfium2 raises PdfiumError, or others on a broken page
                 raise SourceError(f"{path.name} 第 {pno} 页无法渲染（{type(exc).__name__}），文件可能已损坏") from None
             if scale < SCALE:

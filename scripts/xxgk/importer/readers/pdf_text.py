@@ -26,7 +26,9 @@ def _open(path: Path):
         return pdfplumber.open(str(path))
     except PDFPasswordIncorrect:
         raise SourceError(f"{path.name} 是加密的 PDF，需要密码才能读取；请找一份未加密的副本") from None
-    except Exception as exc:  # pdfminer raises many kinds for a damaged file
+    except Exception as exc:  # pdfminer raises many kinds for a damaged file; pdfplumber wraps the password error
+        if any(isinstance(a, PDFPasswordIncorrect) for a in getattr(exc, "args", ())):
+            raise SourceError(f"{path.name} 是加密的 PDF，需要密码才能读取；请找一份未加密的副本") from None
         raise SourceError(f"{path.name} 不是可以读取的 PDF（{type(exc).__name__}）") from None
 
 
