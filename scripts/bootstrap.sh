@@ -2,6 +2,8 @@
 # Set up what `make site` and `make test` need, on a fresh Debian machine.
 #   scripts/bootstrap.sh python   virtual environment in .venv with the pinned packages
 #   scripts/bootstrap.sh browser  Debian's chromium and CJK fonts, for the browser tests
+#   scripts/bootstrap.sh sources  the source cache into sources/, from the release "sources" (asset
+#                                 sources.tar.gz), with the GitHub CLI and GH_TOKEN; says so and goes on without
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,5 +45,16 @@ case "${1:-python}" in
     # and Ubuntu's chromium package is a snap); otherwise Debian's chromium is installed.
     if [ -n "${CHROMIUM:-}" ] && [ -x "$CHROMIUM" ]; then apt_install fonts-noto-cjk
     else apt_install chromium fonts-noto-cjk; fi ;;
-  *) echo "usage: $0 python|browser" >&2; exit 2 ;;
+  sources)
+    # Source documents are not in git (see README). A deployment restores its cache from a named archive.
+    mkdir -p sources
+    tmp="$(mktemp -d)"
+    if command -v gh >/dev/null && [ -n "${GH_TOKEN:-}" ] && gh release download sources --pattern sources.tar.gz --dir "$tmp"; then
+      tar xzf "$tmp/sources.tar.gz" -C sources
+      echo "source cache restored into sources/"
+    else
+      echo "::notice title=No source cache::release 'sources' has no sources.tar.gz (or no GitHub CLI / GH_TOKEN): building without source documents"
+    fi
+    rm -rf "$tmp" ;;
+  *) echo "usage: $0 python|browser|sources" >&2; exit 2 ;;
 esac

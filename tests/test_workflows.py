@@ -17,6 +17,7 @@ ALLOWED_RUNS = {
     "make setup": "every test (conftest imports xxgk from the set-up environment)",
     "make test": "the whole suite",
     "make site": "test_site.py builds the site the same way (xxgk build + mkdocs build --strict)",
+    "scripts/bootstrap.sh sources": "test_build.py: building without the source cache says so (test_validate.py too)",
     ".venv/bin/xxgk validate --format github": "test_validate.py::test_formats, test_contributor.py",
     '.venv/bin/xxgk validate --format markdown >> "$GITHUB_STEP_SUMMARY"': "test_validate.py::test_markdown_summary",
     '.venv/bin/xxgk diff "$BASE_SHA" HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"': "test_contributor.py",

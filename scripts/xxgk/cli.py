@@ -48,15 +48,27 @@ def cmd_sources(args) -> int:
 
 
 def cmd_build(args) -> int:
+    from pathlib import Path
+
     from .site.build import build
 
-    return build(check=not args.no_validate)
+    import os
+
+    return build(check=not args.no_validate, data_dir=Path(args.data).resolve() if args.data else None,
+                 out_dir=Path(os.path.abspath(args.out)) if args.out else None)  # the link itself, not what it points at
 
 
 def cmd_bench(args) -> int:
-    from .bench import main as bench_main
+    from .bench import main as bench_main, parse_sizes, update_docs
 
-    return bench_main([int(x) for x in args.sizes.split(",")])
+    if args.analysts is not None:
+        from .analysts import main as analysts_main, parse_reports
+
+        return analysts_main(parse_reports(args.analysts), keep=args.keep)
+    if args.update_docs and args.sizes is None:
+        print(f"已更新 {update_docs()}")
+        return 0
+    return bench_main(parse_sizes(args.sizes if args.sizes is not None else "1,10,100,1000"), update=args.update_docs)
 
 
 def cmd_new(args) -> int:
@@ -99,6 +111,14 @@ def cmd_import(args) -> int:
     from . import paths
     from .importer import diff_against, import_report
 
+    if args.batch:
+        from .importer.batch import main as batch_main
+
+        if args.source or args.id or args.evaluate:
+            raise UserError("--batch 从清单读取原始文件与 id：不要同时给 SOURCE、--id 或 --evaluate")
+        return batch_main(Path(args.batch), Path(args.out) if args.out else None, args.scheduler, args.workers)
+    if args.scheduler or args.workers is not None:
+        raise UserError("--scheduler 与 --workers 只用于 --batch")
     if args.evaluate:
         from .importer.evaluate import evaluate_all, render
 
@@ -141,6 +161,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="从 data/ 生成网站页面到 docs/（之后运行 mkdocs build）")
     p.add_argument("--no-validate", action="store_true", help="跳过校验（仅用于调试）")
+    p.add_argument("--data", help="从这个数据目录生成（默认 data/）")
+    p.add_argument("--out", help="页面写到这里（默认 build/docs，MkDocs 的 docs_dir）；它是指向最新一次完整生成的链接")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("import", help="从网页、PDF、扫描件或文本起草一份报告的数据包（草稿放在 data/drafts/，从不覆盖已有数据包）")
@@ -157,6 +179,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--evaluate", action="store_true", help="把 data/reports 中每份整理好的报告从每种原始文件重新导入并比较")
     p.add_argument("--scan", action="store_true", help="评估时也把带文字层的 PDF 转成扫描件，用 OCR 导入（较慢）")
     p.add_argument("--report", action="append", help="只评估这份报告（可重复）")
+    p.add_argument("--batch", metavar="MANIFEST.csv",
+                   help="批量导入清单中的每一份（列：source,id,template,agency,region_code,region,url）；用 Dask 并行，"
+                        "结果逐条记在草稿目录的 <清单名>.results.csv，重新运行会跳过已有草稿的条目")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="--batch 使用已有的 Dask 集群（例如 tcp://10.0.0.5:8786）；默认在本机启动")
+    p.add_argument("--workers", type=int, help="--batch 在本机启动的 worker 进程数（默认：CPU 核数，每个一个线程）")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("compact-search", help="把 MkDocs 的搜索索引改写为不转义的 UTF-8 JSON（体积减半）")
@@ -182,8 +209,14 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["markdown", "json"], default="markdown")
     p.set_defaults(func=cmd_diff)
 
-    p = sub.add_parser("bench", help="用 N 份生成的报告构建网站并测量耗时、内存与页面大小（不改动 data/）")
-    p.add_argument("--sizes", default="1,10,100,1000", help="逗号分隔的 N，例如 1,200")
+    p = sub.add_parser("bench", help="用 N 份生成的报告构建网站并测量耗时、内存与页面大小（不改动 data/）；"
+                                     "结果写到 build/bench/results.md 与 results.json")
+    p.add_argument("--sizes", default=None, help="逗号分隔的 N（正整数），例如 1,200；默认 1,10,100,1000")
+    p.add_argument("--update-docs", action="store_true",
+                   help="把最新的测量结果写进 docs/architecture.md 的 bench 标记之间（不给 --sizes 时只做这一步）")
+    p.add_argument("--analysts", metavar="N", default=None,
+                   help="改为测量分析者的用法：N 份合成报告的长表写成按年份分区的 Parquet，计时 DuckDB 查询")
+    p.add_argument("--keep", metavar="DIR", default=None, help="--analysts：把生成的 Parquet 留在 DIR（默认测完删除）")
     p.set_defaults(func=cmd_bench)
     return parser
 
