@@ -126,7 +126,7 @@ def labelled_rows(report: Report, template: Template) -> list[list[str]]:
             report.id, meta["agency_id"], meta["agency"], meta["region_code"], str(meta["year"]), meta["template"],
             str(row_def.get("section", "")), sections.get(row_def.get("section"), ""), r["table"], tables.get(r["table"], ""),
             r["row"], (parent or {}).get("label", ""), row_def.get("label", ""), r["column"], col_def.get("label", ""),
-            row_def.get("unit", ""), fmt(r["value"]), r["state"], STATE_ZH[r["state"]], r["note"] or "",
+            template.unit(r["table"], r["row"], r["column"]), fmt(r["value"]), r["state"], STATE_ZH[r["state"]], r["note"] or "",
             str(r["source_line"] or ""), r["locator"] or "",
         ])
     return rows

@@ -222,6 +222,15 @@ class Template:
             self._ci = {(c["table"], c["key"]): c for c in self.columns}
         return self._ci
 
+    def unit(self, table: str, row: str, column: str) -> str:
+        """The unit of a cell: its column's when the column has one (a table whose columns count different things)."""
+        col = self.column(table, column) or {}
+        return col.get("unit") or (self.row(table, row) or {}).get("unit") or ""
+
+    def value_type(self, table: str, row: str, column: str) -> str:
+        col = self.column(table, column) or {}
+        return col.get("value_type") or (self.row(table, row) or {}).get("value_type") or ""
+
     def section_tables(self, section: int) -> list[tuple[dict, list[dict]]]:
         """The tables with rows in a section, each with those rows in order."""
         out = []

@@ -109,8 +109,8 @@ def statistics(ctx: Context):
             yield Finding("absent-not-optional", f, f"“{row_def['label']}”在模板 {template.id} 中不是可选行：每份这种格式的报告都印有这一行。"
                           "印了但读不出就写 missing", line=r["_line"], field="state", expected="printed / corrected / derived / missing",
                           found="absent")
-        if value is not None and row_def["value_type"] == "integer" and value != value.to_integral_value():
-            yield Finding("value-not-integer", f, f"“{row_def['label']}”以{row_def['unit']}计，应为整数",
+        if value is not None and template.value_type(*cell) == "integer" and value != value.to_integral_value():
+            yield Finding("value-not-integer", f, f"“{row_def['label']}”以{template.unit(*cell)}计，应为整数",
                           line=r["_line"], field="value", expected="整数", found=fmt(value))
         if value is not None and value < 0 and not (col_def or {}).get("signed"):
             yield Finding("value-negative", f, f"“{col_def['label']}”一列不能为负数", line=r["_line"], field="value",
