@@ -307,3 +307,29 @@ def _series(root: Path) -> None:
 
 
 CASES.append(Case("series-mismatch", "reports", _series, [("series-mismatch", "statistics.csv", 7, "value")]))
+
+
+def _quoted(root: Path) -> None:
+    """The 2019 report's prose quotes 2018's figure wrongly (上年收到申请6件; 2018's table says 5)."""
+    _series(root)
+    nxt = root / "reports/110000-mini-2019"
+    sub(nxt / "statistics.csv", "cum,items,cumulative,30,printed,6,,30,", "cum,items,cumulative,28,printed,6,,28,")
+    text = (root / "sources" / "mini-source-2019.txt").read_text(encoding="utf-8").replace("主动公开信息数 条 8 30", "主动公开信息数 条 8 28")
+    text = text.replace("信函申请 2件。", "信函申请 2件。上年收到申请6件。")
+    (root / "sources" / "mini-source-2019.txt").write_text(text, encoding="utf-8")
+    data = text.encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()
+    lines = (root / "sources" / "manifest.csv").read_text(encoding="utf-8").splitlines()
+    (root / "sources" / "manifest.csv").write_text("\n".join(lines[:-1] + [f"mini-source-2019.txt,{digest},{len(data)}"]) + "\n",
+                                                   encoding="utf-8")
+    import re
+
+    desc = (nxt / DESC).read_text(encoding="utf-8")
+    (nxt / DESC).write_text(re.sub(r"bytes: \d+, hash: \"sha256:[0-9a-f]+\"", f'bytes: {len(data)}, hash: "sha256:{digest}"', desc),
+                            encoding="utf-8")
+    sub(nxt / "prose.csv", "信函申请2件。", "信函申请2件。上年收到申请6件。")
+    append(nxt / "figures.csv", "f002,p002,上年收到申请6件,6件,6,,件,,stats/requests_received/value,,2018,\n")
+
+
+CASES.append(Case("series-quoted-year", "reports", _quoted, [("series-mismatch", "figures.csv", 3, "value")]))
+SERIES_CASES.add("series-quoted-year")

@@ -27,7 +27,7 @@ from .model import fmt
 from .rules import ABSENT, expand
 
 
-@check("series-mismatch", "agency-error", stage="series", kinds=("report",))
+@check("series-mismatch", "agency-error", "unknown-cell", stage="series", kinds=("report",))
 def _declared(ctx):  # the series check runs over many packages; this registers its codes
     return []
 
@@ -58,6 +58,7 @@ def check_series(folders: list[Path], findings: list[Finding]) -> list[Finding]:
     out: list[Finding] = _registered(folders, failed)
     for years in by_agency.values():
         for year, (rep, tpl) in sorted(years.items()):
+            out += _quoted_years(rep, years)
             prev = years.get(year - 1)
             nxt = years.get(year + 1)
             for rule in tpl.rules:
@@ -145,4 +146,36 @@ def _registered(folders: list[Path], failed: set) -> list[Finding]:
         elif agency["region_code"] != rep.meta["region_code"]:
             out.append(Finding("agency-error", f, "报告的行政区划代码与机构名录不同", line=rep.meta["_line"], field="region_code",
                                expected=agency["region_code"], found=rep.meta["region_code"]))
+    return out
+
+
+def _quoted_years(rep: model.Report, years: dict) -> list[Finding]:
+    """Figures of the prose about another year (上年…) against that year's report of the same agency."""
+    out = []
+    ff = paths.rel(rep.resource_path("figures"))
+    for fig in rep.figures:
+        other_year = fig.get("year")
+        if not other_year or other_year == rep.meta["year"] or not fig["cells"]:
+            continue
+        other = years.get(other_year)
+        if other is None:
+            continue  # that year's report is not curated: nothing to check against
+        orep, otpl = other
+        values = orep.numbers()
+        cells = [model.parse_cell_ref(x) for x in fig["cells"].split()]
+        unknown = [c for c in cells if c not in set(otpl.cells())]
+        if unknown:
+            out.append(Finding("unknown-cell", ff, f"{'/'.join(unknown[0])} 不是 {orep.id} 所用模板 {otpl.id} 的单元格",
+                               line=fig["_line"], field="cells", found=fig["cells"]))
+            continue
+        vals = [_value(values, c) for c in cells]
+        if None in vals:
+            continue
+        from .checks.content import figure_agrees
+
+        total = sum(vals, Decimal(0))
+        if not figure_agrees(fig, total):
+            out.append(Finding("series-mismatch", ff, f"{rep.id} 的正文说 {other_year} 年“{fig['quote']}”，"
+                               f"而 {orep.id} 的统计表 {fig['cells']} 是 {fmt(total)}", line=fig["_line"], field="value",
+                               expected=fmt(total), found=fig["quote"], extra={"reports": [orep.id, rep.id]}))
     return out

@@ -183,7 +183,7 @@ def package_files(doc, source_path, agency_id, agency, region_code, region, year
     stats = [[*c, fmt(x.value), x.state, x.line or "", x.locator or "", x.source if x.state != "absent" else "", x.note.strip()]
              for c, x in cells.items()]
     fig_rows = [[f"f{i:03d}", f.paragraph, f.sentence, f.quote, fmt(f.value), f.multiplier, f.unit, f.qualifier,
-                 " ".join(cell_ref(c) for c in f.cells), f.relation if len(f.cells) > 1 else "", ""]
+                 " ".join(cell_ref(c) for c in f.cells), f.relation if len(f.cells) > 1 else "", "", ""]
                 for i, f in enumerate(figures, 1)]
     ledger = []
     from ..prose import LAYOUT_SIGNATURES
