@@ -50,8 +50,8 @@ def line_of(repo, path, needle):
 
 
 def test_value_changed_with_ledger_entry_validates_and_diff_shows_that_cell(repo):
-    edit(repo, STATS, "stats,trainees,value,100,printed,432,,100,",
-         "stats,trainees,value,101,corrected,432,,100,原文“100”为误识，应为 101（测试）")
+    edit(repo, STATS, "stats,trainees,value,100,printed,432,line=433&chars=14-17,100,",
+         "stats,trainees,value,101,corrected,432,line=433&chars=14-17,100,原文“100”为误识，应为 101（测试）")
     with (repo / LEDGER).open("a", encoding="utf-8") as fh:
         fh.write("c900,statistics,stats/trainees/value,432,100,101,glyph,原文数字误识（测试）,扫描件上为 101（测试）,1\n")
     commit(repo, "fix trainees")
@@ -67,8 +67,8 @@ def test_value_changed_with_ledger_entry_validates_and_diff_shows_that_cell(repo
 
 
 def test_broken_total_is_annotated_on_its_line(repo):
-    edit(repo, STATS, "stats,requests_received,value,128,printed,328,,128,",
-         "stats,requests_received,value,129,corrected,328,,128,")
+    edit(repo, STATS, "stats,requests_received,value,128,printed,328,line=328&chars=12-15,128,",
+         "stats,requests_received,value,129,corrected,328,line=328&chars=12-15,128,")
     with (repo / LEDGER).open("a", encoding="utf-8") as fh:
         fh.write("c900,statistics,stats/requests_received/value,328,128,129,glyph,原文数字误识（测试）,扫描件（测试）,1\n")
     result = xxgk(repo, "validate", "--format", "github")
@@ -84,10 +84,10 @@ def test_broken_total_is_annotated_on_its_line(repo):
 
 
 def test_value_changed_without_ledger_entry_is_a_clear_error(repo):
-    edit(repo, STATS, "stats,trainees,value,100,printed,432,,100,", "stats,trainees,value,101,corrected,432,,100,")
+    edit(repo, STATS, "stats,trainees,value,100,printed,432,line=433&chars=14-17,100,", "stats,trainees,value,101,corrected,432,line=433&chars=14-17,100,")
     result = xxgk(repo, "validate", "--format", "json")
     assert result.returncode == 1
-    (finding,) = json.loads(result.stdout)["findings"]
+    (finding,) = [f for f in json.loads(result.stdout)["findings"] if f["severity"] == "error"]
     assert (finding["code"], finding["file"], finding["line"], finding["field"]) == (
         "ledger-missing", STATS, line_of(repo, STATS, "stats,trainees,"), "value")
     assert "corrections.csv" in finding["message"]

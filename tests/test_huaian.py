@@ -120,7 +120,7 @@ def test_broken_printed_cell_is_a_source_finding_naming_table_row_and_column(tmp
 
     monkeypatch.setenv("XXGK_CACHE", str(tmp_path / "derived"))
     rep = _copy(tmp_path)
-    _set(rep / "statistics.csv", "requests,new,commercial,53,printed,84,,53,", "requests,new,commercial,54,printed,84,,54,")
+    _set(rep / "statistics.csv", 'requests,new,commercial,53,printed,84,"line=84&page=4&bbox=299.6,465.1,307.1,472.5",53,', 'requests,new,commercial,54,printed,84,"line=84&page=4&bbox=299.6,465.1,307.1,472.5",54,')
     text = "\n".join(text_of(model.load_descriptor(rep / "datapackage.yaml")).lines)
     assert "3001 53 0 0 61 4 3119" in text
     digest, _ = _store_text(text.replace("3001 53 0 0 61 4 3119", "3001 54 0 0 61 4 3119"))
@@ -140,7 +140,7 @@ def test_broken_printed_cell_is_a_source_finding_naming_table_row_and_column(tmp
 
 def test_broken_corrected_cell_is_an_error_naming_the_cell(tmp_path):
     rep = _copy(tmp_path)
-    _set(rep / "statistics.csv", "requests,np_repeat,natural,25,printed,110,,25,", "requests,np_repeat,natural,26,corrected,110,,25,")
+    _set(rep / "statistics.csv", 'requests,np_repeat,natural,25,printed,110,"line=110&page=5&bbox=264.0,162.1,271.4,169.5",25,', 'requests,np_repeat,natural,26,corrected,110,"line=110&page=5&bbox=264.0,162.1,271.4,169.5",25,')
     with (rep / "corrections.csv").open("a", encoding="utf-8") as fh:
         fh.write("c900,statistics,requests/np_repeat/natural,110,25,26,glyph,测试用的错误校正,测试依据,1\n")
     findings = [f for f in validate_package(rep) if f.code == "rule-violation"]

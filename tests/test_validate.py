@@ -125,7 +125,7 @@ def test_statistics_has_one_row_per_template_cell():
 def test_seed_changed_value_without_ledger_is_an_error(seed_copy):
     path = seed_copy / "statistics.csv"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("stats,trainees,value,100,printed,432,,100,", "stats,trainees,value,101,printed,432,,100,"),
+    path.write_text(text.replace("stats,trainees,value,100,printed,432,line=433&chars=14-17,100,", "stats,trainees,value,101,printed,432,line=433&chars=14-17,100,"),
                     encoding="utf-8")
     found = [(f.code, f.line, f.field) for f in validate_package(seed_copy)]
     assert ("printed-value-mismatch", 65, "value") in found
