@@ -7,6 +7,16 @@ are relative (:func:`rel`), so the site works under any sub-path.
 from __future__ import annotations
 
 import posixpath
+import re
+
+# An agency id or a region code as a page name: data cannot reach outside its folder.
+_NAME = re.compile(r"[0-9a-z]+(-[0-9a-z]+)*")
+
+
+def _name(value: str) -> str:
+    if not _NAME.fullmatch(value or ""):
+        raise ValueError(f"not a page name (ASCII lower-case letters, digits and dashes): {value!r}")
+    return value
 
 
 def report(report_id: str, page: str = "index") -> str:
@@ -22,11 +32,11 @@ def codebook(template_id: str | None = None) -> str:
 
 
 def agency(agency_id: str | None = None) -> str:
-    return f"agencies/{agency_id}.md" if agency_id else "agencies/index.md"
+    return f"agencies/{_name(agency_id)}.md" if agency_id else "agencies/index.md"
 
 
 def region(code: str | None = None) -> str:
-    return f"regions/{code}.md" if code else "regions/index.md"
+    return f"regions/{_name(code)}.md" if code else "regions/index.md"
 
 
 def downloads(path: str = "") -> str:
@@ -44,6 +54,7 @@ COVERAGE = "coverage.md"
 CONTRIBUTING = "contributing.md"
 GUIDE = "guide.md"
 ABOUT = "about.md"
+CATALOGUE = "catalog.jsonld"  # the DCAT catalogue of every package, at the site root
 
 
 def page_dir(doc_path: str) -> str:

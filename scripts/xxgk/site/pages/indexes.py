@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ... import paths
+from ... import model, paths
 from .. import urls
 from ..config import SiteConfig
 from ..escape import text
@@ -41,16 +41,90 @@ def reports_index(views: list[ReportView], config: SiteConfig) -> Page:
     return collection_page(config, doc, "全部报告", "".join(parts), description="全部政府信息公开工作年度报告，按年度与地区排列。")
 
 
-def home_page(views: list[ReportView], config: SiteConfig) -> Page:
+def home_page(views: list[ReportView], config: SiteConfig, agencies=None, drafts: list[str] | None = None) -> Page:
+    """The collection at a glance: its size, its coverage, the agencies followed longest, the latest reports,
+    the ways in (regions, agencies); the sortable table of every report below."""
+    from . import agency  # agency imports compare, which imports this module
+
     doc = urls.HOME
+    if agencies is None and views:  # the register and the drafts sit beside the reports
+        data_dir = views[0].r.folder.parent.parent
+        agencies = model.load_agencies(data_dir / "agencies")
+        drafts = [p.name for p in model.report_folders(data_dir / "drafts")]
+    cov = agency.coverage(views, agencies, drafts)
     total = defaultdict(int)
     for v in views:
         for k, n in v.counts()["states"].items():
             total[k] += n
     cells = sum(n for k, n in total.items() if k != "absent")
-    agencies = len({v.meta["agency_id"] for v in views})
     years = sorted({v.meta["year"] for v in views})
     ledger = sum(len(v.r.corrections) for v in views)
+
+    def figure(key: str, number, label: str) -> str:
+        return f'<li data-figure="{key}"><strong>{text(number)}</strong> {label}</li>'
+
+    figures = (
+        '<ul class="xxgk-figures">'
+        + figure("reports", len(views), "份报告")
+        + figure("agencies", len({v.meta["agency_id"] for v in views}), "个机构")
+        + figure("regions", len({v.meta["region_code"] for v in views}), "个地区")
+        + figure("years", len(years), f"个年度（{agency.year_span(years)}）")
+        + figure("values", cells, f"个统计数值（缺失 {total['missing']}、推算 {total['derived']}、校正 {total['corrected']}）")
+        + figure("ledger", ledger, "条勘误记录")
+        + "</ul>\n\n")
+    parts = [
+        "# 政府信息公开年报开放数据\n\n",
+        "<p>各级政府机关每年发布《政府信息公开工作年度报告》。本站把这些报告整理成可核对、可下载的开放数据："
+        "统计表的每个数值都能在原始文件中找到，或在勘误记录中说明来历；读不出的值标为“缺失”，从不猜测。</p>\n\n",
+        figures,
+    ]
+    if cov.agencies:
+        counts = cov.counts()
+        grid = len(cov.agencies) * len(cov.years)
+        bar = "".join(f'<span class="cov-{s}" style="flex-grow:{counts[s]}" title="{agency.STATUS_ZH[s]}：{counts[s]}"></span>'
+                      for s in agency.STATUSES if counts[s])
+        parts += [
+            "## 收录情况\n\n",
+            f"<p>机构名录中 {len(cov.agencies)} 个机构 × {agency.year_span(cov.years)} 年共 {grid} 格：</p>\n\n",
+            f'<div class="xxgk-coverage-bar" aria-hidden="true">{bar}</div>\n\n',
+            agency.legend(counts) + "\n\n",
+            f'<p><a href="{urls.rel(doc, urls.COVERAGE)}">查看每个机构每一年的收录情况</a></p>\n\n',
+        ]
+        followed = sorted(((len(cov.reports(a["agency_id"])), a) for a in cov.agencies if cov.reports(a["agency_id"])),
+                          key=lambda x: (-x[0], x[1]["agency_id"]))[:5]
+        if followed:
+            items = "".join(
+                f'<li data-agency="{text(a["agency_id"])}"><a href="{urls.rel(doc, urls.agency(a["agency_id"]))}">{text(a["name"])}</a>'
+                f'：<span class="n">{n}</span> 个年度（{agency.year_span([v.meta["year"] for v in cov.reports(a["agency_id"])])}）</li>'
+                for n, a in followed)
+            parts += ["## 已整理年度最多的机构\n\n", f'<ol class="xxgk-followed">{items}</ol>\n\n']
+    latest = sorted(views, key=lambda v: (v.meta["year"], str(v.meta.get("published") or ""), v.id), reverse=True)[:6]
+    if latest:
+        items = "".join(f'<li data-report="{text(v.id)}"><a href="{urls.rel(doc, v.doc())}">{text(v.r.title)}</a></li>'
+                        for v in latest)
+        parts += ["## 最近年度的报告\n\n", f'<ul class="xxgk-latest">{items}</ul>\n\n']
+    if cov.agencies:
+        provinces = []
+        for (pcode, pname), group in agency.provinces_of(cov.agencies):
+            regions = "、".join(f'<a href="{urls.rel(doc, urls.region(code))}">{text(name)}</a>'
+                               for (code, name), _ in agency.regions_of(group) if code != pcode)
+            provinces.append(f'<li><a href="{urls.rel(doc, urls.region(pcode))}">{text(pname)}</a>'
+                             f'（{len(group)} 个机构）{"：" + regions if regions else ""}</li>')
+        parts += ["## 按地区和机构浏览\n\n", f'<ul class="xxgk-browse">{"".join(provinces)}</ul>\n\n',
+                  f'<p><a href="{urls.rel(doc, urls.region())}">全部地区</a> · <a href="{urls.rel(doc, urls.agency())}">全部机构</a> · '
+                  f'<a href="{urls.rel(doc, urls.reports_index())}">按年度列出的全部报告</a></p>\n\n']
+    parts.append(reports_table(views, doc))
+    parts.append(
+        f'<p><a href="{urls.rel(doc, urls.downloads())}">下载全部数据</a> · '
+        f'<a href="{urls.rel(doc, urls.GUIDE)}">如何使用数据</a> · '
+        f'<a href="{urls.rel(doc, urls.CONTRIBUTING)}">参与纠错</a> · '
+        f'<a href="{urls.rel(doc, urls.ABOUT)}">关于本站</a></p>\n')
+    return collection_page(config, doc, "首页", "".join(parts),
+                           description="政府信息公开工作年度报告的整理数据：统计表、正文、勘误记录与原始文件，可核对、可下载、可纠错。")
+
+
+def reports_table(views: list[ReportView], doc: str) -> str:
+    """Every report in one sortable table, with its headline figures and its data quality."""
     rows = []
     for v in sorted(views, key=lambda x: (-x.meta["year"], x.meta["agency_id"])):
         c = v.counts()
@@ -68,26 +142,12 @@ def home_page(views: list[ReportView], config: SiteConfig) -> Page:
             + f'<td class="num" data-sort="{c["rules"]["holds"]}">{c["rules"]["holds"]}/{len(applicable)}</td>'
             + f'<td class="num">{c["states"]["missing"]}</td><td class="num">{c["source_findings"]}</td></tr>')
     head_cells = "".join(f"<th>{label}</th>" for _, label in HEADLINES)
-    body = (
-        "# 政府信息公开年报开放数据\n\n"
-        + "<p>各级政府机关每年发布《政府信息公开工作年度报告》。本站把这些报告整理成可核对、可下载的开放数据："
-        + "统计表的每个数值都能在原始文件中找到，或在勘误记录中说明来历；读不出的值标为“缺失”，从不猜测。</p>\n\n"
-        + '<div class="grid cards xxgk-headline"><ul>'
-        + f"<li><strong>{len(views)}</strong> 份报告</li><li><strong>{agencies}</strong> 个机关</li>"
-        + f"<li><strong>{text('、'.join(map(str, years)))}</strong> 年度</li>"
-        + f"<li><strong>{cells}</strong> 个统计数值，其中缺失 {total['missing']} 个、推算 {total['derived']} 个、校正 {total['corrected']} 个</li>"
-        + f"<li><strong>{ledger}</strong> 条勘误记录</li></ul></div>\n\n"
-        + "## 全部报告\n\n<p>点击表头可排序。“规则”为成立的表内算术规则数 / 适用的规则数；“原文问题”为原报告自相矛盾之处；"
-        + "“—”表示该报告的统计表格式没有这一项（不适用），“缺失”表示印了但读不出。</p>\n\n"
-        + '<div class="xxgk-scroll"><table class="sortable" id="reports"><thead><tr><th>机关</th><th>地区</th><th>年度</th>'
-        + f"<th>模板</th>{head_cells}<th>规则</th><th>缺失</th><th>原文问题</th></tr></thead>"
-        + f'<tbody>{"".join(rows)}</tbody></table></div>\n\n'
-        + f'<p><a href="{urls.rel(doc, urls.downloads())}">下载全部数据</a> · '
-        + f'<a href="{urls.rel(doc, urls.GUIDE)}">如何使用数据</a> · '
-        + f'<a href="{urls.rel(doc, urls.CONTRIBUTING)}">参与纠错</a> · '
-        + f'<a href="{urls.rel(doc, urls.ABOUT)}">关于本站</a></p>\n')
-    return collection_page(config, doc, "首页", body,
-                           description="政府信息公开工作年度报告的整理数据：统计表、正文、勘误记录与原始文件，可核对、可下载、可纠错。")
+    return (
+        "## 全部报告\n\n<p>点击表头可排序。“规则”为成立的表内算术规则数 / 适用的规则数；“原文问题”为原报告自相矛盾之处；"
+        "“—”表示该报告的统计表格式没有这一项（不适用），“缺失”表示印了但读不出。</p>\n\n"
+        '<div class="xxgk-scroll xxgk-wide"><table class="sortable" id="reports"><thead><tr><th>机关</th><th>地区</th><th>年度</th>'
+        f"<th>模板</th>{head_cells}<th>规则</th><th>缺失</th><th>原文问题</th></tr></thead>"
+        f'<tbody>{"".join(rows)}</tbody></table></div>\n\n')
 
 
 def contributing_page(config: SiteConfig) -> Page:

@@ -1,4 +1,4 @@
-"""One page per numbered prose section of a report."""
+"""One page per numbered prose section of a report that has more than its heading."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from .. import urls
 from ..escape import text
 from ..material import NO_INDEX, Page
 from ..view import ReportView
-from .common import local_nav, prose_html, report_page
+from .common import local_nav, prose_html, report_page, text_sections
 
 
 def text_pages(v: ReportView) -> list[Page]:
     out = []
     numbered = [p["section"] for p in v.prose_sections]
     stats_by_label = {label_norm(s["title"]): s for s in v.sections}
-    for sec in numbered:
+    for sec in [p["section"] for p in text_sections(v)]:  # a heading alone (over a table) gets no page
         page = f"text-{sec}"
         head = next(p for p in v.r.prose if p["section"] == sec and p["kind"] == "section")
         body = []
