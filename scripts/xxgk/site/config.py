@@ -31,7 +31,7 @@ class SiteConfig:
 
     def report_url(self, report_id: str, page: str, row: str = "") -> str:
         """A prefilled issue form (.github/ISSUE_TEMPLATE/correction.yml)."""
-        params = {"template": "correction.yml", "title": f"[纠错] {report_id} {page}".strip(), "report": report_id,
+        params = {"template": "correction.yml", "title": " ".join(p for p in ("[纠错]", report_id, page) if p), "report": report_id,
                   "section": page}
         if row:
             params["row"] = row
@@ -41,7 +41,7 @@ class SiteConfig:
         """The same report by e-mail, for readers who cannot reach GitHub."""
         if not self.mail:
             return ""
-        subject = f"[纠错] {report_id} {page} {row}".strip()
+        subject = " ".join(p for p in ("[纠错]", report_id, page, row) if p)
         body = f"报告：{report_id}\n页面：{page}\n行：{row}\n\n问题与依据：\n"
         return f"mailto:{self.mail}?{urlencode({'subject': subject, 'body': body}, quote_via=_quote)}"
 

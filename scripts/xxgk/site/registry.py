@@ -18,6 +18,7 @@ GENERATED = {
     "compare.md": "what compares across templates",
     "coverage.md": "agencies × years: curated, draft, known, not published",
     "contributing.md": "the contributor guide (CONTRIBUTING.md)",
+    "catalog.jsonld": "the DCAT catalogue (JSON-LD) of every published package",
 }
 
 # Pages of one report, by kind: index, text-<n>, stats-<n>, corrections, source

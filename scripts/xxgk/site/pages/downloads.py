@@ -54,6 +54,8 @@ def downloads_page(views: list[ReportView], templates: dict[str, Template], conf
                  ("all-concepts.csv", "CSV"), ("all-concepts.excel.csv", "Excel 版"), ("all-concepts.parquet", "Parquet"))) + "</li>",
              f'<li>{file_item(doc, out, "all.datapackage.json", "两张长表的表结构（datapackage.json）")}</li>',
              f'<li>{file_item(doc, out, "coverage.csv", "收录情况（机关 × 年度）")}</li></ul>\n\n' if (out / "coverage.csv").exists() else "</ul>\n\n",
+             f'<p>机器可读的数据目录：<a href="{urls.rel(doc, urls.CATALOGUE)}">catalog.jsonld</a>'
+             "（DCAT，JSON-LD），列出每个数据包与每个文件的地址、格式、大小和许可，供数据门户与搜索引擎收录。</p>\n\n",
              "### 用 DuckDB 查询 Parquet\n\n",
              "<p>Parquet 是 DuckDB、Spark、各类云数据仓库直接读取的列式格式；数据变大、CSV 不够用时就用它。"
              "<code>value</code> 是小数类型，缺失为 NULL；<code>year</code> 是整数。不同统计表格式的行键不同，"
