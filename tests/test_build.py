@@ -137,3 +137,15 @@ def test_generated_pages_and_downloads_are_never_in_the_work_tree():
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8")
     assert "/build/" in ignored and "/sources/" in ignored
     assert os.path.islink(ROOT / "build" / "docs") or not (ROOT / "build" / "docs").exists()
+
+
+def test_a_build_in_process_leaves_the_process_signals_and_excepthook_alone(small_data, tmp_path):
+    """Tests, a server or a Dask worker build in their own process: the build must not change how that process
+    dies (csvkit's utilities set SIGPIPE to its default and replace sys.excepthook when they start)."""
+    from xxgk.site.build import build as build_in_process
+
+    pipe, hook = signal.getsignal(signal.SIGPIPE), sys.excepthook
+    assert build_in_process(data_dir=small_data, out_dir=tmp_path / "docs") == 0
+    assert (tmp_path / "docs" / "downloads" / "all-statistics.csv").stat().st_size > 0
+    assert signal.getsignal(signal.SIGPIPE) == pipe
+    assert sys.excepthook is hook

@@ -11,9 +11,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, SEED, build_site
+from conftest import ROOT, SEED, build_site, site_data
 
 REPORT = SEED.name
+SEED = site_data() / "reports" / REPORT  # the seed as the site was built from it
 SITE_PATH = urlsplit(next(line.split(":", 1)[1].strip() for line in (ROOT / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
                           if line.startswith("site_url:"))).path
 
@@ -141,7 +142,7 @@ def test_downloaded_package_validates_with_frictionless(site, tmp_path):
 
 def test_long_table_holds_every_value(site):
     rows = read_csv(site / "downloads" / "all-statistics.csv")
-    reports = sorted(p for p in (ROOT / "data" / "reports").iterdir() if p.is_dir())
+    reports = sorted(p for p in (site_data() / "reports").iterdir() if p.is_dir())
     assert len(reports) >= 2
     for rep in reports:
         stats = read_csv(rep / "statistics.csv")
@@ -273,7 +274,7 @@ def test_every_generated_page_has_edit_and_report_links(site):
         prefix = f"{repo}/edit/main/"
         assert edit["href"].startswith(prefix), (html, edit["href"])
         target = edit["href"][len(prefix):]
-        assert target.startswith("data/") and (ROOT / target).is_file(), (html, target)
+        assert target.startswith("data/") and (site_data() / target[len("data/"):]).is_file(), (html, target)
         report = page.select_one("a.xxgk-report-link")
         assert report is not None, html
         url = urlsplit(report["href"])
@@ -323,7 +324,7 @@ def test_matrix_table_renders_every_value(site):
     assert shown == expected
     assert "absent" in table.select_one("#row-other")["class"]  # （六）其他处理 is printed as its three rows here
     assert all(len(v) == 7 for v in shown.values())
-    assert page.select_one("#chart-results-natural svg") is not None  # outcomes by applicant type
+    assert page.select_one("#chart-results-by-applicants svg") is not None  # outcomes by applicant type, one chart
     money = soup(site, "reports/320800-gov-2024/stats-2/")
     fees = money.select_one("#row-fees")
     assert fees.select_one("td.unit").get_text() == "万元" and fees.select_one("td.num").get_text(" ", strip=True) == "96171.6"

@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import shutil
+import sys
 import zipfile
 from pathlib import Path
 
@@ -152,14 +153,21 @@ def write_labelled(report: Report, template: Template, out_dir: Path) -> Path:
 
 
 def stack(paths_: list[Path], out: Path) -> None:
-    """Stack CSV files with one header into one file, with csvkit's csvstack (no type inference)."""
-    from csvkit.utilities.csvstack import CSVStack
+    """Stack CSV files with one header into one file, with csvkit's csvstack (no type inference).
+
+    csvstack runs in its own process: csvkit's utilities set process-wide state when they start (SIGPIPE to
+    its default, which kills a long-lived process such as a test run; sys.excepthook), and cannot start
+    outside the main thread."""
+    import subprocess
 
     if not paths_:
         out.write_text("", encoding="utf-8")
         return
-    with out.open("w", encoding="utf-8", newline="") as fh:
-        CSVStack([*map(str, paths_)], output_file=fh).run()
+    with out.open("wb") as fh:
+        done = subprocess.run([sys.executable, "-m", "csvkit.utilities.csvstack", *map(str, paths_)],
+                              stdout=fh, stderr=subprocess.PIPE)
+    if done.returncode:
+        raise RuntimeError(f"csvstack failed: {done.stderr.decode('utf-8', 'replace')[-2000:]}")
     # csvstack writes CRLF line ends (csv.writer's default); the project writes LF everywhere
     out.write_bytes(out.read_bytes().replace(b"\r\n", b"\n"))
 

@@ -28,6 +28,8 @@ SITE_DOCS = BUILD / "docs"  # the docs folder MkDocs builds from: a link to the 
 
 DESCRIPTOR_NAMES = ("datapackage.yaml", "datapackage.yml", "datapackage.json")
 
+# The folders of data/, by kind of package.
+DATA_FOLDERS = ("reports", "templates", "crosswalk", "agencies", "drafts", "schemas")
 # Folders that hold generated output, never data: discovery does not descend into them.
 NOT_DATA = {"build", "site", "site.tmp", ".venv", "node_modules", "test-artifacts", "sources", ".git", "__pycache__"}
 
@@ -61,6 +63,21 @@ def derived_cache() -> Path:
     """Text extracted from sources (XXGK_CACHE, else build/cache): regenerable, kept between runs, never committed."""
     env = os.environ.get("XXGK_CACHE")
     return Path(env).resolve() if env else BUILD / "cache"
+
+
+def repo_path(path: Path | str) -> str:
+    """Where a data file lives in the repository, also when it was read from a copy of data/ elsewhere
+    (a test or a part build): what an edit link on the site points at."""
+    p = Path(os.path.normpath(Path(path).absolute()))
+    try:
+        return p.relative_to(ROOT).as_posix()
+    except ValueError:
+        pass
+    parts = p.parts
+    for i in range(len(parts) - 1, -1, -1):
+        if parts[i] in DATA_FOLDERS:
+            return "/".join(("data",) + parts[i:])
+    return p.name
 
 
 def rel(path: Path | str) -> str:

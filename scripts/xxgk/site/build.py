@@ -34,7 +34,7 @@ from ..model import UserError
 from . import urls
 from .config import site_config
 from .material import Page
-from . import catalogue, search
+from . import catalogue, crops, search
 from .pages import agency, codebook, compare, corrections, indexes, report, source, statistics, text
 from .pages import downloads as downloads_page
 from .view import ReportView, load_views
@@ -136,7 +136,7 @@ def build(check: bool = True, data_dir: Path | None = None, out_dir: Path | None
     templates_dir, reports_dir, crosswalk_dir = data_dir / "templates", data_dir / "reports", data_dir / "crosswalk"
     findings = []
     if check:
-        targets = [str(p) for p in (templates_dir, crosswalk_dir, reports_dir) if p.exists()]
+        targets = [str(p) for p in (templates_dir, crosswalk_dir, data_dir / "agencies", reports_dir) if p.exists()]
         findings, _ = validate(targets)
         if any(f.severity == ERROR for f in findings):
             sys.stdout.write(render_text(findings, []))
@@ -149,6 +149,8 @@ def build(check: bool = True, data_dir: Path | None = None, out_dir: Path | None
     for f in findings:
         by_report[_report_of(f.file)].append(f)
     views = load_views(reports_dir, templates, by_report, config, crosswalk)
+    agencies = model.load_agencies(data_dir / "agencies")
+    drafts = [p.name for p in model.report_folders(data_dir / "drafts")]
 
     with build_lock(target):
         clean_stale(target)
@@ -177,15 +179,13 @@ def build(check: bool = True, data_dir: Path | None = None, out_dir: Path | None
             downloads.write_long_tables(labelled, concept_rows, dl)
             publish_schemas(scratch / "schemas")
             out.page(indexes.reports_index(views, config))
-            out.page(indexes.home_page(views, config))
+            out.page(indexes.home_page(views, config, agencies, drafts))
             out.page(indexes.contributing_page(config))
             for page in codebook.codebook_pages(templates, config):
                 out.page(page)
             if crosswalk:
                 out.page(compare.compare_page(views, templates, crosswalk, config))
-            agencies = model.load_agencies(data_dir / "agencies")
-            drafts = [p.name for p in model.report_folders(data_dir / "drafts")]
-            for page in agency.agency_pages(views, agencies, crosswalk, config) + agency.coverage_page(views, agencies, drafts, config):
+            for page in agency.agency_pages(views, agencies, crosswalk, config, drafts) + agency.coverage_page(views, agencies, drafts, config):
                 out.page(page)
             coverage = agency.coverage_rows(views, agencies, drafts)
             if coverage:
@@ -222,7 +222,7 @@ def write_report_downloads(v: ReportView, out: Path) -> list[Path]:
     extra = {}
     src = v.source_file()
     if src is not None:
-        extra["source" + {"pdf": ".pdf", "html": ".html", "txt": ".txt"}.get(v.r.source.get("format"), "")] = src
+        extra[report.source_name(v)] = src
     labelled = []
     out.mkdir(parents=True, exist_ok=True)
     if v.t is not None:
@@ -230,6 +230,7 @@ def write_report_downloads(v: ReportView, out: Path) -> list[Path]:
         extra["statistics-labelled.csv"] = path
         labelled.append(path)
     downloads.write_package_downloads(v.r.folder, v.r.descriptor, v.id, out, extra)
+    crops.write_crops(v, out)  # the printed cells cut from a PDF source (not in the zip); nothing without it
     return labelled
 
 

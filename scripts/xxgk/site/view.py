@@ -39,7 +39,7 @@ class ReportView:
         return urls.report(self.id, page)
 
     def data_path(self, resource: str) -> str:
-        return paths.rel(self.r.resource_path(resource))
+        return paths.repo_path(self.r.resource_path(resource))
 
     @property
     def lines(self) -> list[str] | None:
