@@ -189,6 +189,41 @@ def test_a_bug_is_an_internal_error_not_a_finding(tmp_path, monkeypatch):
     code = ("import sys; from xxgk import checks; from xxgk.checks import content;"
             "content.printed_number = None;"  # the statistics check now raises TypeError on the first printed value
             "from xxgk.cli import main; sys.exit(main(['validate', sys.argv[1]]))")
-    result = subprocess.run([sys.executable, "-c", code, str(SEED)], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", code, str(SEED)], capture_output=True, text=True,
+                            env=dict(os.environ, XXGK_NO_CACHE="1"))  # stored findings would hide the bug
     assert result.returncode == 3, result.stdout + result.stderr
     assert "内部错误" in result.stderr and "table-error" not in result.stdout
+
+
+def test_stored_findings_are_reused_only_for_the_same_content(data_copy, tmp_path, monkeypatch):
+    """The validation cache: a second run returns the same findings without checking; a change to the package,
+    to its template or to the cached source is checked again."""
+    from xxgk import vcache
+    from xxgk import validate as validate_module
+
+    monkeypatch.setenv("XXGK_CACHE", str(tmp_path / "derived"))
+    checked = []
+    real = validate_module.validate_package
+    monkeypatch.setattr(validate_module, "validate_package", lambda folder: checked.append(Path(folder).name) or real(folder))
+    seed = data_copy / "reports" / SEED.name
+    first = validate_module.validate_package_cached(seed)
+    assert validate_module.validate_package_cached(seed) == first and checked == [SEED.name]
+    assert any((tmp_path / "derived" / "validation").rglob("*.json"))
+
+    stats = seed / "statistics.csv"
+    stats.write_text(stats.read_text(encoding="utf-8").replace(
+        "stats,trainees,value,100,printed,", "stats,trainees,value,101,printed,"), encoding="utf-8")
+    assert ("printed-value-mismatch", "value") in {(f.code, f.field) for f in validate_module.validate_package_cached(seed)}
+    assert len(checked) == 2
+
+    template_rules = data_copy / "templates" / "national-2014" / "rules.csv"
+    template_rules.write_text(template_rules.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    validate_module.validate_package_cached(seed)
+    assert len(checked) == 3  # the template changed: checked again
+
+    monkeypatch.setenv("XXGK_SOURCES", str(tmp_path / "empty"))
+    assert "source-absent" in {f.code for f in validate_module.validate_package_cached(seed)}
+    assert len(checked) == 4
+    monkeypatch.setenv("XXGK_NO_CACHE", "1")
+    validate_module.validate_package_cached(seed)
+    assert len(checked) == 5 and not vcache.enabled()

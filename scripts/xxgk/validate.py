@@ -11,7 +11,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from . import paths
+from . import paths, vcache
 from .checks import check_package
 from .findings import Finding, sort_findings
 
@@ -22,6 +22,18 @@ PACKAGE_PARENTS = ("templates", "reports", "drafts")
 
 def validate_package(folder: str | Path) -> list[Finding]:
     return check_package(Path(os.path.abspath(folder)))
+
+
+def validate_package_cached(folder: str | Path) -> list[Finding]:
+    """validate_package, reusing the findings stored for the same content (``xxgk.vcache``)."""
+    if not vcache.enabled():
+        return validate_package(folder)
+    k = vcache.key(Path(folder))
+    found = vcache.get(k)
+    if found is None:
+        found = validate_package(folder)
+        vcache.put(k, found)
+    return found
 
 
 def _children(parent: Path) -> list[Path]:
@@ -84,11 +96,11 @@ def validate(targets: list[str], jobs: int | None = None, series: bool = True) -
     jobs = jobs or min(len(todo), os.cpu_count() or 1)
     if jobs > 1 and len(todo) > 2:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for result in pool.map(validate_package, todo, chunksize=max(1, len(todo) // (jobs * 4))):
+            for result in pool.map(validate_package_cached, todo, chunksize=max(1, len(todo) // (jobs * 4))):
                 findings += result
     else:
         for folder in todo:
-            findings += validate_package(folder)
+            findings += validate_package_cached(folder)
     if series:
         findings += check_series(todo, findings)
     return sort_findings(findings), [paths.rel(f) for f in todo]
