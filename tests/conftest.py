@@ -59,7 +59,7 @@ def seed_copy(data_copy):
 
 def build_site(data_dir: Path, out_dir: Path) -> Path:
     """Generate pages from data_dir and build the real site with mkdocs into out_dir/site."""
-    from xxgk.postbuild import compact_search_index
+    from xxgk.postbuild import search_index
     from xxgk.site.build import build
     from xxgk.site.material import config_for
 
@@ -71,7 +71,7 @@ def build_site(data_dir: Path, out_dir: Path) -> Path:
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site)],
                             capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     assert result.returncode == 0, result.stdout + result.stderr
-    compact_search_index(site)  # as `make site` does
+    search_index(site, docs)  # the search index, as `make site` does
     return site
 
 

@@ -1,31 +1,32 @@
-"""`xxgk compact-search SITE`: rewrite MkDocs' search index as plain UTF-8 JSON.
+"""`xxgk search-index SITE`: the step after `mkdocs build`: index the built site for search.
 
-Material writes the index with every Chinese character (and every zero-width
-space jieba inserts between words) escaped as \\uXXXX: six bytes where UTF-8
-needs three. The same JSON without the escapes is half the size; dropping the
-zero-width spaces that sit next to punctuation (itself a separator) saves more.
-That decides whether a phone can load search at thousands of reports.
+The index is Pagefind's (``pagefind/`` in the site, served by the site itself). What it holds, and
+why the text reaches it cut into bigrams, is explained in ``xxgk.site.search``: the statistics rows
+come from the records ``xxgk build`` wrote into the docs folder, every other searchable page from
+its built HTML. ``--part NAME --reports GLOB`` indexes a part of the site on its own (for a site
+built in parts); the browser merges the parts into the main index.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
-# U+200B beside a character that already separates words (see `separator` in mkdocs.yml),
-# or beside markup, carries nothing.
-PUNCT = "\\s，。、；：？！“”‘’（）《》〈〉【】〔〕…—·<>"
-REDUNDANT = re.compile(f"\u200b+(?=[{PUNCT}])|(?<=[{PUNCT}])\u200b+")
+from . import paths
+from .model import UserError
 
 
-def compact_search_index(site: Path) -> tuple[int, int]:
-    path = site / "search" / "search_index.json"
-    before = path.stat().st_size
-    data = json.loads(path.read_text(encoding="utf-8"))
-    for doc in data.get("docs", []):
-        for key in ("title", "text"):
-            if isinstance(doc.get(key), str):
-                doc[key] = REDUNDANT.sub("", doc[key])
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return before, path.stat().st_size
+def search_index(site: Path, docs: Path | None = None, part: str | None = None, reports: str | None = None):
+    """Index a built site (``site``, MkDocs' output) from the docs folder it was built from."""
+    from .site import search
+
+    # Load inputs.
+    docs = docs or paths.SITE_DOCS
+    if not (site / "index.html").is_file():
+        raise UserError(f"{site}/index.html 不存在：先运行 mkdocs build")
+    if not (docs / search.RECORDS).is_file():
+        raise UserError(f"{docs}/{search.RECORDS} 不存在：先运行 xxgk build（它写出搜索记录），再 mkdocs build")
+    # Process data and save outputs.
+    try:
+        return search.index_site(site, docs, part=part, reports=reports)
+    except ValueError as exc:  # a part name that cannot be a folder
+        raise UserError(f"分卷名只能由字母、数字、- 和 _ 组成：{exc}") from None

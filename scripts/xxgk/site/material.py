@@ -4,7 +4,8 @@ Generated pages are Markdown files with a YAML front matter and HTML blocks.
 This module writes the front matter (the keys Material reads, and the keys
 of the project's own partials in docs/overrides), names the attribute that
 keeps a block out of the search index, and knows where MkDocs reads pages from.
-Measuring another renderer or search engine means changing this file only.
+Measuring another renderer means changing this file only (the search engine is
+xxgk.site.search's, reading the front matter and attributes written here).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import yaml
 from .. import paths
 from .escape import text, url
 
-# Keeps an element out of the search index (Material's search plugin reads the first).
+# Keeps an element out of the search index (xxgk.site.search reads it from the built HTML; Material's
+# own search plugin, used only to compare engines in the tests, reads the same attribute).
 NO_INDEX = "data-search-exclude"
 DOCS_DIR = paths.SITE_DOCS  # mkdocs.yml: docs_dir
 
@@ -53,6 +55,22 @@ class Page:
         if not self.searchable:
             meta["search"] = {"exclude": True}
         return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000) + "---\n\n" + self.body
+
+
+def excluded_from_search(markdown: str) -> bool:
+    """Whether a page's front matter keeps it out of search (``search: exclude: true``, Material's key,
+    written by :meth:`Page.render` for pages that are not ``searchable``)."""
+    if not markdown.startswith("---\n"):
+        return False
+    end = markdown.find("\n---\n", 4)
+    if end < 0 or "search:" not in markdown[4:end]:  # most pages: no need to parse the YAML
+        return False
+    try:
+        meta = yaml.safe_load(markdown[4:end]) or {}
+    except yaml.YAMLError:
+        return False
+    search = meta.get("search") if isinstance(meta, dict) else None
+    return isinstance(search, dict) and search.get("exclude") is True
 
 
 def config_for(docs_dir, dest) -> "Path":
