@@ -26,11 +26,8 @@ sources: $(SETUP) ## List the source documents each package needs, and check the
 pages: $(SETUP) ## Validate, then generate the site's pages into build/docs
 	$(BIN)/xxgk build
 
-site: pages ## Build the website into site/ (mkdocs build --strict)
-	rm -rf site.tmp
-	$(BIN)/mkdocs build --strict --quiet --site-dir site.tmp
-	$(BIN)/xxgk compact-search site.tmp
-	rm -rf site && mv site.tmp site
+site: $(SETUP) ## Build the website into site/: validated, in parts (one per report year), only what changed
+	$(BIN)/xxgk site
 	@echo "site built in site/ ; preview with: make serve"
 
 serve: pages ## Preview the site on http://127.0.0.1:8000/

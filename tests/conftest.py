@@ -58,20 +58,30 @@ def seed_copy(data_copy):
 
 
 def build_site(data_dir: Path, out_dir: Path) -> Path:
-    """Generate pages from data_dir and build the real site with mkdocs into out_dir/site."""
-    from xxgk.postbuild import search_index
+    """The real site, as `make site` builds it (`xxgk site`: in parts, assembled) into out_dir/site, from data_dir.
+    Beside it, out_dir/docs: the same pages generated into one docs folder (`xxgk build`), for tests that read
+    the generated Markdown or search records, or render the pages another way."""
     from xxgk.site.build import build
+    from xxgk.site.parts import build_site as build_in_parts
+
+    site = out_dir / "site"
+    result = build_in_parts(data_dir=data_dir, target=site, parts_dir=out_dir / "parts")
+    assert result is not None, "xxgk site failed"
+    assert build(data_dir=data_dir, out_dir=out_dir / "docs") == 0, "xxgk build failed"
+    return site
+
+
+def render_unsharded(docs: Path, out_dir: Path) -> Path:
+    """The site the other way: one docs folder, `mkdocs build --strict`, one search index."""
+    from xxgk.postbuild import search_index
     from xxgk.site.material import config_for
 
-    docs = out_dir / "docs"
-    code = build(data_dir=data_dir, out_dir=docs)
-    assert code == 0, "xxgk build failed"
     config = config_for(docs, out_dir)
     site = out_dir / "site"
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site)],
                             capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     assert result.returncode == 0, result.stdout + result.stderr
-    search_index(site, docs)  # the search index, as `make site` does
+    search_index(site, docs)
     return site
 
 

@@ -59,7 +59,8 @@ def test_phone_shows_the_card_and_wraps_every_citation(page, base_url, report):
 
 
 def test_copy_puts_the_readers_date_and_data_version_on_the_clipboard(page, base_url):
-    from xxgk.site.version import data_version
+    from conftest import site_data
+    from xxgk.site.version import report_version
 
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
     page.clock.set_fixed_time("2031-02-03T10:00:00")  # not the build date: the reader's
@@ -70,7 +71,7 @@ def test_copy_puts_the_readers_date_and_data_version_on_the_clipboard(page, base
     page.locator('.xxgk-copied[data-for="cite-top"]').filter(has_text="已复制").wait_for(timeout=5000)
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "[2031-02-03]" in copied
-    assert data_version() in copied and f"/reports/{SEED}/" in copied
+    assert report_version(site_data() / "reports" / SEED) in copied and f"/reports/{SEED}/" in copied
     assert page.locator("#cite-bibtex .xxgk-today").inner_text() == "2031-02-03"
     page.locator("#cite-bibtex ~ button.xxgk-copy").click()
     page.locator('.xxgk-copied[data-for="cite-bibtex"]').filter(has_text="已复制").wait_for(timeout=5000)

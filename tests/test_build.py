@@ -121,11 +121,18 @@ def test_make_clean_removes_the_registered_outputs_only(tmp_path):
     assert "xxgk.site.registry clean" in makefile
 
 
-@pytest.mark.parametrize("args,message", [(["compact-search", "/nonexistent"], ""), (["bench", "--sizes", "x"], ""),
-                                          (["bench", "--sizes", "0"], "")])
-def test_commands_reject_bad_arguments_cleanly(args, message):
+@pytest.mark.parametrize("args,code,message", [
+    (["search-index", "/nonexistent"], 2, "index.html 不存在"),
+    (["bench", "--sizes", "x"], 2, ""),
+    (["bench", "--sizes", "0"], 2, ""),
+    (["site", "--jobs", "0"], 2, "不小于 1 的整数"),
+    (["validate", "--jobs", "-3"], 2, "不小于 1 的整数"),
+    (["site", "--part", "y1800", "--no-validate"], 2, "没有分卷 y1800"),
+])
+def test_commands_reject_bad_arguments_cleanly(args, code, message):
     result = run_xxgk(*args)
-    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == code and "Traceback" not in result.stderr, result.stdout + result.stderr
+    assert message in result.stdout + result.stderr
 
 
 def test_generated_pages_and_downloads_are_never_in_the_work_tree():

@@ -88,7 +88,7 @@ def test_every_report_page_carries_one_dataset(site):
 
 def test_report_dataset_says_what_matters(site):
     from xxgk import model
-    from xxgk.site.version import data_version
+    from xxgk.site.version import report_version
 
     for rid in report_ids():
         d = SITE_URL + f"reports/{rid}/#dataset"
@@ -97,7 +97,7 @@ def test_report_dataset_says_what_matters(site):
         meta = package.meta
         assert objects(ts, d, SCHEMA + "license") == {CC_BY}
         assert objects(ts, d, SCHEMA + "temporalCoverage") == {str(meta["year"])}
-        assert objects(ts, d, SCHEMA + "version") == {data_version()}
+        assert objects(ts, d, SCHEMA + "version") == {report_version(site_data() / "reports" / rid)}
         assert objects(ts, d, SCHEMA + "url") == {SITE_URL + f"reports/{rid}/"}
         # the agency created the report's figures; this project publishes the dataset
         (creator,) = objects(ts, d, SCHEMA + "creator")

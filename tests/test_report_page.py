@@ -157,7 +157,8 @@ def test_rules_fold_into_one_line(site, report):
 
 @pytest.mark.parametrize("report", [SEED, HUAIAN])
 def test_downloads_and_citation_sit_in_the_first_block(site, report):
-    from xxgk.site.version import data_version
+    from conftest import site_data
+    from xxgk.site.version import report_version
 
     page = soup(site, f"reports/{report}/")
     get = page.select_one(".xxgk-top .xxgk-get")
@@ -171,7 +172,7 @@ def test_downloads_and_citation_sit_in_the_first_block(site, report):
     button = get.select_one("button.xxgk-copy")
     assert button["data-copy"] == cite["id"]
     text = cite.get_text()
-    assert data_version() in text
+    assert report_version(site_data() / "reports" / report) in text
     assert cite.select_one(".xxgk-today") is not None  # the reader's date, filled in by report.js
     assert not re.search(r"\d{4}-\d{2}-\d{2}\]", text)  # no access date frozen at build time
     for block in page.select(".xxgk-cite"):

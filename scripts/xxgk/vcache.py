@@ -31,7 +31,7 @@ def enabled() -> bool:
     return os.environ.get("XXGK_NO_CACHE", "") in ("", "0")
 
 
-def _digest_tree(h, folder: Path) -> None:
+def digest_tree(h, folder: Path) -> None:
     """Names and bytes of every file under folder, in a stable order; symbolic links by their target."""
     if not folder.exists() and not folder.is_symlink():
         h.update(b"-absent-")
@@ -80,7 +80,7 @@ def _context_digest(data_dir: str, stamp: tuple) -> str:
     h = hashlib.sha256(code_version().encode())
     for name in CONTEXT:
         h.update(name.encode() + b"\0")
-        _digest_tree(h, Path(data_dir) / name)
+        digest_tree(h, Path(data_dir) / name)
     return h.hexdigest()
 
 
@@ -109,7 +109,7 @@ def key(folder: Path) -> str:
     h.update(str(folder).encode("utf-8", "surrogateescape") + b"\0")
     data_dir = folder.parent.parent if folder.parent.name in ("reports", "templates", "drafts") else folder.parent
     h.update(_context(str(data_dir)).encode())
-    _digest_tree(h, folder)
+    digest_tree(h, folder)
     _sources_fingerprint(h, folder)
     return h.hexdigest()
 

@@ -9,5 +9,10 @@
   build, the tests, the benchmark and ``make clean``;
 * ``view``: one report with everything its pages need, computed once;
 * ``pages/``: one module per page kind, each a function from views to pages;
-* ``build``: validate, generate into a scratch folder, swap in atomically.
+* ``build``: validate, generate into a scratch folder, swap in atomically;
+* ``parts``: the whole site (``xxgk site``) in parts by report year, rebuilt
+  only where a report's key changed, rendered in parallel (``render``: MkDocs,
+  strict, dirty), assembled atomically;
+* ``search``: the Pagefind index, one per part, merged in the browser;
+* ``catalogue``: the DCAT and schema.org descriptions of every package.
 """

@@ -26,13 +26,14 @@ import tempfile
 import time
 from collections import defaultdict
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import downloads, model, paths, sources
 from ..findings import ERROR, render_text
 from ..model import UserError
 from . import urls
-from .config import site_config
+from .config import SiteConfig, site_config
 from .material import Page
 from . import catalogue, crops, search
 from .pages import agency, codebook, compare, corrections, indexes, report, source, statistics, text
@@ -127,12 +128,50 @@ def _report_of(file: str) -> str:
     return parts[parts.index("reports") + 1] if "reports" in parts[:-1] else ""
 
 
-def build(check: bool = True, data_dir: Path | None = None, out_dir: Path | None = None) -> int:
-    # Load inputs.
+class Overlay:
+    """Docs folders read as one (a site built in parts): a published path is looked up in each folder in turn,
+    and one found in none resolves into the first (where a new file goes). Joins with / like a Path; reads,
+    tests and writes act on the resolved file."""
+
+    def __init__(self, *roots: Path):
+        self.roots = [Path(r) for r in roots]
+
+    def __truediv__(self, rel) -> "Overlay":
+        return Overlay(*(root / str(rel) for root in self.roots))
+
+    @property
+    def path(self) -> Path:
+        return next((p for p in self.roots if p.exists()), self.roots[0])
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+    def __getattr__(self, name):  # exists, is_file, stat, open, read_text, write_text, name, suffix, ...
+        return getattr(self.path, name)
+
+
+@dataclass
+class Inputs:
+    """Everything the pages are made from: the validated data, loaded once."""
+
+    data_dir: Path
+    findings: list
+    config: SiteConfig
+    templates: dict
+    crosswalk: object
+    views: list[ReportView]
+    agencies: object
+    drafts: list[str]
+
+
+def load_inputs(data_dir: Path | None = None, check: bool = True) -> Inputs | None:
+    """Validate what the site renders (None, with the findings printed, when it has errors), then load it."""
     from ..validate import validate
 
     data_dir = data_dir or paths.DATA
-    target = out_dir or paths.SITE_DOCS
     templates_dir, reports_dir, crosswalk_dir = data_dir / "templates", data_dir / "reports", data_dir / "crosswalk"
     findings = []
     if check:
@@ -141,7 +180,7 @@ def build(check: bool = True, data_dir: Path | None = None, out_dir: Path | None
         if any(f.severity == ERROR for f in findings):
             sys.stdout.write(render_text(findings, []))
             sys.stdout.write("数据有错误，没有生成页面；上一次生成的页面保持不变。\n")
-            return 1
+            return None
     config = site_config()
     templates = {f.name: model.load_template(f) for f in model.template_folders(templates_dir)}
     crosswalk = model.load_crosswalk(crosswalk_dir)
@@ -149,61 +188,88 @@ def build(check: bool = True, data_dir: Path | None = None, out_dir: Path | None
     for f in findings:
         by_report[_report_of(f.file)].append(f)
     views = load_views(reports_dir, templates, by_report, config, crosswalk)
-    agencies = model.load_agencies(data_dir / "agencies")
-    drafts = [p.name for p in model.report_folders(data_dir / "drafts")]
+    return Inputs(data_dir=data_dir, findings=findings, config=config, templates=templates, crosswalk=crosswalk,
+                  views=views, agencies=model.load_agencies(data_dir / "agencies"),
+                  drafts=[p.name for p in model.report_folders(data_dir / "drafts")])
+
+
+def build(check: bool = True, data_dir: Path | None = None, out_dir: Path | None = None) -> int:
+    """Every page and download of the site into one docs folder (``build/docs``), swapped in atomically."""
+    # Load inputs.
+    inp = load_inputs(data_dir, check)
+    if inp is None:
+        return 1
+    target = out_dir or paths.SITE_DOCS
 
     with build_lock(target):
         clean_stale(target)
         scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
         try:
             # Process data.
-            out = Writer(scratch)
-            for name in HAND_WRITTEN:
-                src = paths.DOCS / name
-                if src.is_dir():
-                    shutil.copytree(src, scratch / name)
-                elif src.is_file():
-                    shutil.copyfile(src, scratch / name)
-            dl = scratch / "downloads"
-            labelled, concept_rows = [], []
-            for v in views:
-                for page in generate_report(v):
-                    out.page(page)
-                labelled += write_report_downloads(v, dl / v.id)
-                concept_rows += concept_table(v, crosswalk)
-            for t in templates.values():
-                downloads.write_package_downloads(t.folder, t.descriptor, t.id, dl / "templates" / t.id)
-            if crosswalk:
-                cw_desc = model.load_descriptor(paths.find_descriptor(crosswalk_dir))
-                downloads.write_package_downloads(crosswalk_dir, cw_desc, "crosswalk", dl / "crosswalk")
-            downloads.write_long_tables(labelled, concept_rows, dl)
-            publish_schemas(scratch / "schemas")
-            out.page(indexes.reports_index(views, config))
-            out.page(indexes.home_page(views, config, agencies, drafts))
-            out.page(indexes.contributing_page(config))
-            for page in codebook.codebook_pages(templates, config):
-                out.page(page)
-            if crosswalk:
-                out.page(compare.compare_page(views, templates, crosswalk, config))
-            for page in agency.agency_pages(views, agencies, crosswalk, config, drafts) + agency.coverage_page(views, agencies, drafts, config):
-                out.page(page)
-            coverage = agency.coverage_rows(views, agencies, drafts)
-            if coverage:
-                downloads.write_coverage(coverage, dl)
-            catalogue.write_catalogue(views, templates, config, scratch)
-            search.write_records(views, scratch)
-            out.page(downloads_page.downloads_page(views, templates, config, dl))
-
+            count = sum(write_report(v, scratch) for v in inp.views)
+            search.write_records(inp.views, scratch)
+            count += write_top(inp, scratch, Overlay(scratch))
             # Save outputs.
             swap_in(scratch, target)
         except BaseException:
             shutil.rmtree(scratch, ignore_errors=True)
             raise
         clean_stale(target)
-    absent = sum(1 for v in views if v.lines is None)
-    print(f"生成了 {out.count} 个页面（{len(views)} 份报告，{len(templates)} 个模板）到 {paths.rel(target)}/"
+    absent = sum(1 for v in inp.views if v.lines is None)
+    print(f"生成了 {count} 个页面（{len(inp.views)} 份报告，{len(inp.templates)} 个模板）到 {paths.rel(target)}/"
           + (f"；{absent} 份报告的原始文件不在缓存中，它们的原始文件页只说明这一点" if absent else ""))
     return 0
+
+
+def write_report(v: ReportView, out: Path) -> int:
+    """One report's pages (reports/ID/) and downloads (downloads/ID/) into the docs folder out; the page count."""
+    writer = Writer(out)
+    for page in generate_report(v):
+        writer.page(page)
+    write_report_downloads(v, out / "downloads" / v.id)
+    return writer.count
+
+
+def write_top(inp: Inputs, out: Path, files: Overlay) -> int:
+    """Everything that is not one report's: hand-written pages, indexes, agencies, codebook, comparisons, the long
+    tables and the catalogue, into the docs folder out. files finds a published file wherever it was written (the
+    reports' downloads are in out, or in the parts' folders); returns the page count."""
+    writer = Writer(out)
+    for name in HAND_WRITTEN:
+        src = paths.DOCS / name
+        if src.is_dir():
+            shutil.copytree(src, out / name)
+        elif src.is_file():
+            shutil.copyfile(src, out / name)
+    views, config, crosswalk, templates = inp.views, inp.config, inp.crosswalk, inp.templates
+    dl = out / "downloads"
+    labelled = [p.path for p in (files / urls.report_download(v.id, "statistics-labelled.csv") for v in views)
+                if p.is_file()]
+    concept_rows = [row for v in views for row in concept_table(v, crosswalk)]
+    for t in templates.values():
+        downloads.write_package_downloads(t.folder, t.descriptor, t.id, dl / "templates" / t.id)
+    crosswalk_dir = inp.data_dir / "crosswalk"
+    if crosswalk:
+        cw_desc = model.load_descriptor(paths.find_descriptor(crosswalk_dir))
+        downloads.write_package_downloads(crosswalk_dir, cw_desc, "crosswalk", dl / "crosswalk")
+    downloads.write_long_tables(labelled, concept_rows, dl)
+    publish_schemas(inp.data_dir / "schemas", out / "schemas")
+    writer.page(indexes.reports_index(views, config))
+    writer.page(indexes.home_page(views, config, inp.agencies, inp.drafts))
+    writer.page(indexes.contributing_page(config))
+    for page in codebook.codebook_pages(templates, config):
+        writer.page(page)
+    if crosswalk:
+        writer.page(compare.compare_page(views, templates, crosswalk, config))
+    for page in (agency.agency_pages(views, inp.agencies, crosswalk, config, inp.drafts)
+                 + agency.coverage_page(views, inp.agencies, inp.drafts, config)):
+        writer.page(page)
+    coverage = agency.coverage_rows(views, inp.agencies, inp.drafts)
+    if coverage:
+        downloads.write_coverage(coverage, dl)
+    catalogue.write_catalogue(views, templates, config, files)
+    writer.page(downloads_page.downloads_page(views, templates, config, files / "downloads"))
+    return writer.count
 
 
 def generate_report(v: ReportView) -> list[Page]:
@@ -218,7 +284,7 @@ def generate_report(v: ReportView) -> list[Page]:
 
 
 def write_report_downloads(v: ReportView, out: Path) -> list[Path]:
-    """A report's files; returns its labelled statistics (for the long table)."""
+    """A report's files into its downloads folder out; returns its labelled statistics."""
     extra = {}
     src = v.source_file()
     if src is not None:
@@ -245,10 +311,10 @@ def concept_table(v: ReportView, crosswalk) -> list[list[str]]:
     return rows
 
 
-def publish_schemas(out: Path) -> None:
+def publish_schemas(schemas: Path, out: Path) -> None:
     """The JSON Schemas and table schemas, at the URLs their $id and the descriptors' $schema name."""
     out.mkdir(parents=True, exist_ok=True)
-    for p in sorted(paths.SCHEMAS.glob("*.json")):
+    for p in sorted(schemas.glob("*.json")):
         shutil.copyfile(p, out / p.name)
 
 

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 from functools import lru_cache
+from pathlib import Path
 
 from .. import paths
+from ..vcache import digest_tree
+
+
+def report_version(folder: Path) -> str:
+    """A report's own version: the first 12 hex digits of a sha256 over its package's files. It changes when
+    that report changes and only then (so a report's pages do not change with every commit), and anyone can
+    recompute it from a downloaded package's files."""
+    h = hashlib.sha256()
+    digest_tree(h, folder)
+    return h.hexdigest()[:12]
 
 
 @lru_cache(maxsize=None)

@@ -11,6 +11,7 @@ from ..model import Report, Template
 from ..rules import ABSENT, evaluate
 from . import urls
 from .config import SiteConfig
+from .version import report_version
 
 STATE_ZH = {"printed": "原文", "corrected": "校正", "derived": "推算", "missing": "缺失", "absent": "未列出"}
 NOT_APPLICABLE = "不适用"  # the report's format has no such figure
@@ -33,6 +34,14 @@ class ReportView:
         self.sections = self._stat_sections()
         self.prose_sections = [p for p in report.prose if p["kind"] == "section"]
         self._lines = None
+        self._version = None
+
+    @property
+    def version(self) -> str:
+        """The version of this report's data (see version.report_version)."""
+        if self._version is None:
+            self._version = report_version(self.r.folder)
+        return self._version
 
     # --- paths
     def doc(self, page: str = "index") -> str:

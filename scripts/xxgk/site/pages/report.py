@@ -9,7 +9,6 @@ from ...text import label_norm
 from .. import catalogue, urls
 from ..escape import link, text
 from ..material import NO_INDEX, Page
-from ..version import data_version
 from ..view import NOT_APPLICABLE_NOTE, STATE_ZH, ReportView
 from .common import (badge, concept_state, local_nav, prose_html, report_page, section_no, stats_link, text_sections,
                      value_html)
@@ -153,7 +152,7 @@ def citation_texts(v: ReportView) -> dict[str, str]:
     pub = meta["published"]
     url = urls.absolute(v.config.site_url, v.doc())
     year = pub.year if pub else meta["year"] + 1
-    version = data_version()
+    version = v.version
     report = text(f"{meta['agency']}. {meta['title']}[R]. {year}.")
     data = (text(f"{SITE_NAME}. {meta['title']}：整理数据（数据版本 {version}）[DS/OL]. ") + f"[{TODAY}]. "
             + text(f"{url}."))
@@ -224,7 +223,7 @@ def meta_table(v: ReportView, page: str) -> str:
         ("原始文件", source_row(v, page)),
         ("数据许可", " ".join(text(x.get("title") or x.get("name")) for x in v.r.descriptor.get("licenses", []))),
         ("整理者", "、".join(text(x.get("title")) for x in v.r.descriptor.get("contributors", []))),
-        ("数据版本", f"<code>{text(data_version())}</code>"),
+        ("数据版本", f'<code title="本报告数据包各文件的 sha256 摘要的前 12 位">{text(v.version)}</code>'),
     ]
     table = "".join(f"<tr><th>{k}</th><td>{val}</td></tr>" for k, val in rows)
     return f'## 报告信息\n\n<table class="xxgk-meta" {NO_INDEX}><tbody>{table}</tbody></table>\n\n'

@@ -1,0 +1,154 @@
+"""`xxgk site`: the site in parts, incremental, assembled atomically, equal to the site built in one piece."""
+
+import os
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import HUAIAN, ROOT, SEED, render_unsharded
+from xxgk.site.build import build
+from xxgk.site.parts import TOP, build_site
+
+KEEP = (SEED.name, HUAIAN.name, "350128-pingtan-zhsyq-2012", "350128-pingtan-zhsyq-2013", "350128-pingtan-xian-2013")
+CHANGED = "350128-pingtan-zhsyq-2012"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Five reports over three years, built in parts; and the same data built in one piece."""
+    tmp = tmp_path_factory.mktemp("parts")
+    data = tmp / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("drafts"))
+    for rep in (data / "reports").iterdir():
+        if rep.name not in KEEP:
+            shutil.rmtree(rep)
+    result = build_site(data_dir=data, target=tmp / "site", parts_dir=tmp / "parts", jobs=2)
+    assert result is not None
+    assert build(data_dir=data, out_dir=tmp / "one" / "docs") == 0
+    whole = render_unsharded(tmp / "one" / "docs", tmp / "one")
+    return {"tmp": tmp, "data": data, "site": tmp / "site", "whole": whole, "result": result}
+
+
+def files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def is_search(rel: str) -> bool:
+    return rel.startswith(("pagefind/", "pagefind-parts/")) or rel.startswith("sitemap.xml")
+
+
+def locs(site: Path) -> set[str]:
+    return set(re.findall(r"<loc>([^<]*)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8")))
+
+
+def test_parts_are_the_report_years_and_top(built):
+    names = [p.name for p in built["result"].parts]
+    assert names == ["y2012", "y2013", "y2018", "y2024", TOP]
+    assert {p.name: len(p.views) for p in built["result"].parts}["y2013"] == 2
+    assert all(p.rendered == "full" for p in built["result"].parts)
+    for part in built["result"].parts:  # each part has its own search index
+        if part.name != TOP:
+            assert (built["site"] / "pagefind-parts" / part.name / "pagefind-entry.json").is_file()
+    assert (built["site"] / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_the_assembled_site_equals_the_site_built_in_one_piece(built):
+    parts, whole = files(built["site"]), files(built["whole"])
+    assert sorted(k for k in parts if not is_search(k)) == sorted(k for k in whole if not is_search(k))
+    differ = [k for k in parts if not is_search(k) and parts[k] != whole[k]]
+    assert differ == []
+    assert len([k for k in parts if k.endswith(".html")]) > 60
+    assert locs(built["site"]) == locs(built["whole"])  # the merged sitemap lists the same pages
+    listed = (built["site"] / "pagefind" / "parts.json").read_text(encoding="utf-8")
+    assert all(f'"{p.name}"' in listed for p in built["result"].parts if p.name != TOP)
+
+
+def test_every_link_of_the_assembled_site_resolves(built):
+    site = built["site"]
+    broken = []
+    for html in site.rglob("*.html"):
+        if html.name == "404.html":
+            continue  # its links are absolute, under the site's path on the web server (/reports/)
+        page = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for tag, attr in (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")):
+            for el in page.find_all(tag):
+                target = el.get(attr)
+                if not target or urlsplit(target).scheme or target.startswith(("#", "mailto:", "//")):
+                    continue
+                path = unquote(urlsplit(target).path)
+                if not path:
+                    continue
+                resolved = (html.parent / path).resolve()
+                if resolved.is_dir():
+                    resolved = resolved / "index.html"
+                if not resolved.is_file():
+                    broken.append((html.relative_to(site).as_posix(), target))
+    assert broken == []
+
+
+def snapshot(site: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.read_bytes()) for p in site.rglob("*") if p.is_file()}
+
+
+def test_one_changed_report_rewrites_only_its_pages_and_the_index_pages(built, tmp_path):
+    site, data, tmp = built["site"], built["data"], built["tmp"]
+    before = snapshot(site)
+    overview = site / "reports" / CHANGED / "index.html"
+    kept = tmp_path / "old-overview.html"
+    os.link(overview, kept)  # the file a reader of the old site holds
+    old_bytes = kept.read_bytes()
+    report = data / "reports" / CHANGED / "report.csv"
+    text = report.read_text(encoding="utf-8")
+    published = re.search(r",(\d{4}-\d{2}-\d{2}),", text).group(1)
+    report.write_text(text.replace(published, "2013-01-02", 1), encoding="utf-8")
+    try:
+        result = build_site(data_dir=data, target=site, parts_dir=tmp / "parts", jobs=2)
+    finally:
+        report.write_text(text, encoding="utf-8")
+    by_name = {p.name: p for p in result.parts}
+    assert by_name["y2012"].rendered == "dirty"
+    assert all(by_name[n].rendered == "" for n in ("y2013", "y2018", "y2024"))  # untouched parts
+    after = snapshot(site)
+    changed = {k for k in after if k not in before or after[k][1] != before[k][1]}
+    assert f"reports/{CHANGED}/index.html" in changed
+    top_pages = {p.relative_to(tmp / "parts" / TOP / "site").as_posix() for p in (tmp / "parts" / TOP / "site").rglob("*")}
+    outside = {k for k in changed if not k.startswith((f"reports/{CHANGED}/", f"downloads/{CHANGED}/"))
+               and k not in top_pages and not is_search(k)}
+    assert outside == set()
+    # every other report's pages are the very same files: not written again
+    for k, (ino, _) in before.items():
+        if k.startswith("reports/") and not k.startswith(f"reports/{CHANGED}/"):
+            assert after[k][0] == ino, k
+    assert kept.read_bytes() == old_bytes  # the old site was never written in place
+    assert "2013-01-02" in overview.read_text(encoding="utf-8")
+
+
+def test_bad_data_leaves_the_assembled_site(built, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(built["data"], data)
+    stats = data / "reports" / HUAIAN.name / "statistics.csv"
+    stats.write_text(stats.read_text(encoding="utf-8").replace("requests,new,natural,3001,", "requests,new,natural,-1,", 1),
+                     encoding="utf-8")
+    before = snapshot(built["site"])
+    assert build_site(data_dir=data, target=built["site"], parts_dir=built["tmp"] / "parts") is None
+    assert snapshot(built["site"]) == before
+
+
+def test_a_removed_report_leaves_the_site_and_one_part_builds_alone(built, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(built["data"], data)
+    shutil.rmtree(data / "reports" / "350128-pingtan-xian-2013")
+    parts = tmp_path / "parts"
+    shutil.copytree(built["tmp"] / "parts", parts, symlinks=True)
+    only = build_site(data_dir=data, target=tmp_path / "site", parts_dir=parts, only="y2013")
+    assert [p.name for p in only.parts] == ["y2013"] and not (tmp_path / "site").exists()  # a CI job: no assembly
+    assert not (parts / "y2013" / "site" / "reports" / "350128-pingtan-xian-2013").exists()
+    whole = build_site(data_dir=data, target=tmp_path / "site", parts_dir=parts)
+    assert {p.name: p.rendered for p in whole.parts}["y2013"] == ""  # already built by the part's own run
+    assert not (tmp_path / "site" / "reports" / "350128-pingtan-xian-2013").exists()
+    assert (tmp_path / "site" / "reports" / "350128-pingtan-zhsyq-2013" / "index.html").is_file()
+    assert "350128-pingtan-xian-2013" not in (tmp_path / "site" / "reports" / "index.html").read_text(encoding="utf-8")
