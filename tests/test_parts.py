@@ -152,3 +152,13 @@ def test_a_removed_report_leaves_the_site_and_one_part_builds_alone(built, tmp_p
     assert not (tmp_path / "site" / "reports" / "350128-pingtan-xian-2013").exists()
     assert (tmp_path / "site" / "reports" / "350128-pingtan-zhsyq-2013" / "index.html").is_file()
     assert "350128-pingtan-xian-2013" not in (tmp_path / "site" / "reports" / "index.html").read_text(encoding="utf-8")
+
+
+def test_parts_are_listed_for_a_ci_matrix(built):
+    import json
+
+    from conftest import run_xxgk
+
+    result = run_xxgk("site", "--list-parts", "--data", built["data"])
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == ["y2012", "y2013", "y2018", "y2024"]  # top is built with the assembly

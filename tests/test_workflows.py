@@ -16,7 +16,9 @@ BIN = Path(sys.executable).parent
 ALLOWED_RUNS = {
     "make setup": "every test (conftest imports xxgk from the set-up environment)",
     "make test": "the whole suite",
-    "make site": "test_site.py builds the site the same way (xxgk build + mkdocs build --strict)",
+    "make site": "conftest.build_site builds the site the same way (xxgk site), test_parts.py in parts",
+    '.venv/bin/xxgk site --part "$PART"': "test_parts.py::test_a_removed_report_leaves_the_site_and_one_part_builds_alone",
+    'echo "parts=$(.venv/bin/xxgk site --list-parts)" >> "$GITHUB_OUTPUT"': "test_parts.py::test_parts_are_listed_for_a_ci_matrix",
     "scripts/bootstrap.sh sources": "test_build.py: building without the source cache says so (test_validate.py too)",
     ".venv/bin/xxgk validate --format github": "test_validate.py::test_formats, test_contributor.py",
     '.venv/bin/xxgk validate --format markdown >> "$GITHUB_STEP_SUMMARY"': "test_validate.py::test_markdown_summary",

@@ -83,11 +83,10 @@ class Keys:
         self.templates = {tid: _tree_digest(t.folder) for tid, t in inp.templates.items()}
 
     def report(self, v: ReportView) -> str:
-        src = v.source_file()
-        src_stamp = ""
-        if src is not None:
-            st = src.stat()
-            src_stamp = f"{src}:{st.st_size}:{st.st_mtime_ns}"
+        # The source's bytes are named by their sha256 in the descriptor (part of the folder's digest); what
+        # matters besides is whether this machine's cache holds them. Nothing machine-specific (paths, times)
+        # enters the key, so parts built on other machines (a CI matrix) are reused as they are.
+        src_stamp = "present" if v.source_file() is not None else "absent"
         findings = json.dumps([f.to_dict() for f in v.source_findings + v.notices], ensure_ascii=False, sort_keys=True)
         return _sha(self.base, v.id, _tree_digest(v.r.folder), self.templates.get(v.meta.get("template") or "", ""),
                     findings, src_stamp, catalogue.date_modified(v) or "")
@@ -401,6 +400,22 @@ class Report:
     parts: list[Part]
     seconds: dict
     files: int = 0
+
+
+def part_names(data_dir: Path | None = None) -> list[str]:
+    """The parts a build of data_dir has: its report years, then top (for a CI matrix)."""
+    import csv
+
+    from .. import model
+
+    years = set()
+    for folder in model.report_folders((data_dir or paths.DATA) / "reports"):
+        try:
+            with (folder / "report.csv").open(encoding="utf-8", newline="") as fh:
+                years.add(f"y{int(next(csv.DictReader(fh))['year']):04d}")
+        except (OSError, ValueError, KeyError, StopIteration, csv.Error):
+            continue  # validation says what is wrong with it
+    return sorted(years) + [TOP]
 
 
 def build_site(data_dir: Path | None = None, target: Path | None = None, jobs: int | None = None,
