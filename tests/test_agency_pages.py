@@ -76,7 +76,8 @@ def series(tmp_path_factory):
     write_csv(data / "agencies" / "agencies.csv", agencies)
     pubs = read_csv(data / "agencies" / "publications.csv")
     pubs.append({"agency_id": HRSS, "year": "2017", "status": "not-published", "url": "", "note": "测试：这一年没有发布"})
-    pubs.append({"agency_id": HOSTILE, "year": "2019", "status": "published", "url": "javascript:alert(1)", "note": "<b>注</b>"})
+    pubs.append({"agency_id": HOSTILE, "year": "2019", "status": "published", "url": "https://example.org/2019/report.html",
+                 "note": "<b>注</b>"})
     write_csv(data / "agencies" / "publications.csv", pubs)
     return data, build_site(data, tmp / "out")
 
@@ -232,7 +233,7 @@ def test_coverage_csv_and_page_agree_with_data(series):
         assert r["report_id"] == (f"{key[0]}-{key[1]}" if r["status"] == "curated" else "")
     assert {"curated", "draft", "known", "not-published", "unknown"} <= {r["status"] for r in rows}
     assert got[(HOSTILE, 2020)]["status"] == "draft"
-    assert got[(HOSTILE, 2019)]["url"] == ""  # not an http(s) URL: not published as one
+    assert got[(HOSTILE, 2019)]["url"] == "https://example.org/2019/report.html"  # a javascript: URL never gets this far
     page = soup(site, "coverage/")
     for (agency_id, year), r in got.items():
         cell = page.select_one(f'tr[id="{agency_id}"] td[data-year="{year}"]')
@@ -270,6 +271,26 @@ def test_home_page_figures_equal_the_data(series):
     for href in ("regions/", "agencies/", "coverage/"):
         assert home.select_one(f'a[href="{href}"]') is not None
     assert len(home.select("table#reports tbody tr")) == len(vs)  # the full table stays, lower down
+
+
+def test_a_register_url_that_is_not_http_stops_the_build(series, tmp_path):
+    """Only http(s) reaches a page: the register is validated before anything is built."""
+    from xxgk.validate import validate
+
+    data = tmp_path / "data"
+    shutil.copytree(series[0], data)
+    pubs = read_csv(data / "agencies" / "publications.csv")
+    pubs[-1]["url"] = "javascript:alert(1)"
+    write_csv(data / "agencies" / "publications.csv", pubs)
+    findings, _ = validate([str(data / "agencies")])
+    assert [(f.code, f.field) for f in findings if f.severity == "error"] == [("constraint-error", "url")]
+    assert build_site_fails(data, tmp_path / "out")
+
+
+def build_site_fails(data: Path, out: Path) -> bool:
+    from xxgk.site.parts import build_site as build_in_parts
+
+    return build_in_parts(data_dir=data, target=out / "site", parts_dir=out / "parts") is None and not (out / "site").exists()
 
 
 def test_hostile_register_text_is_shown_not_run(series):

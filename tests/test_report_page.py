@@ -179,7 +179,7 @@ def test_downloads_and_citation_sit_in_the_first_block(site, report):
         copy = page.select_one(f'button.xxgk-copy[data-copy="{block["id"]}"]')
         assert copy is not None and copy["aria-label"].startswith("复制")
     bib = page.select_one("#cite-bibtex").get_text()
-    assert "urldate = {引用日期}" in bib and f"version = {{{data_version()}}}" in bib
+    assert "urldate = {引用日期}" in bib and f"version = {{{report_version(site_data() / 'reports' / report)}}}" in bib
 
 
 def test_report_js_is_loaded_on_every_page():
@@ -213,7 +213,8 @@ def test_no_stub_pages_and_no_links_to_one(site):
         for el in article.select("h1, nav.xxgk-local, .xxgk-sub, .md-content__button, .xxgk-report-link, .headerlink"):
             el.decompose()
         rest = [p for p in article.select("p, table, pre, ul, dl") if "本部分的统计表见" not in p.get_text()]
-        assert sum(len(p.get_text(strip=True)) for p in rest) > 40, html
+        # a page holds at least one printed paragraph or table, however short (平潭 2019 六、: “无其他需要报告的事项”)
+        assert sum(len(p.get_text(strip=True)) for p in rest) > 0, html
     assert not (site / "reports" / HUAIAN / "text-2").exists()
     prose = read_csv(site_data() / "reports" / HUAIAN / "prose.csv")
     overview = soup(site, f"reports/{HUAIAN}/")
