@@ -233,10 +233,11 @@
     if (toggle.checked && document.activeElement !== input) input.focus();
   });
   input.addEventListener("focus", function () { open(); load(); });
-  // Focus leaving the search (Tab past the last result, a click elsewhere) closes it, as Material's own
-  // search does: nothing the keyboard reaches next is left under it.
+  // Focus moving to something outside the search (Tab past the last result) closes it, as Material's own
+  // search does: nothing the keyboard reaches next is left under it. Focus going nowhere (a result list
+  // redrawn under it, the window left) keeps it open; a click outside closes it through the overlay.
   box.addEventListener("focusout", function (e) {
-    if (toggle.checked && !(e.relatedTarget && box.contains(e.relatedTarget))) close();
+    if (toggle.checked && e.relatedTarget && !box.contains(e.relatedTarget)) close();
   });
   input.addEventListener("input", function (e) {
     if (e.isComposing) return; // an input method is still composing: search when it is done

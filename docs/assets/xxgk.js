@@ -39,3 +39,29 @@
   function init() { document.querySelectorAll("table.sortable").forEach(setup); }
   if (window.document$) window.document$.subscribe(init); else document.addEventListener("DOMContentLoaded", init);
 })();
+
+// A table wider than the page scrolls sideways inside its box (Material's .md-typeset__scrollwrap around a
+// Markdown table, ours around a generated one): such a box takes keyboard focus, so it can be scrolled
+// without a mouse (WCAG 2.1.1), and is named for screen readers. Checked again when the window resizes.
+(function () {
+  function mark() {
+    document.querySelectorAll(".md-typeset__scrollwrap, .md-typeset .xxgk-scroll").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        var caption = box.querySelector("caption");
+        box.setAttribute("aria-label", (caption ? caption.textContent.trim() + "：" : "") + "可左右滚动的表格");
+        box.dataset.xxgkScroll = "1";
+      } else if (!scrolls && box.dataset.xxgkScroll) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        delete box.dataset.xxgkScroll;
+      }
+    });
+  }
+  function init() { setTimeout(mark, 0); }
+  if (window.document$) window.document$.subscribe(init); else document.addEventListener("DOMContentLoaded", init);
+  window.addEventListener("resize", function () { clearTimeout(mark.timer); mark.timer = setTimeout(mark, 150); });
+})();
