@@ -1,5 +1,6 @@
-"""At N = 50 generated reports: everything validates, page HTML does not grow with N, and every
-report has all its pages and downloads."""
+"""At N = 50 generated reports (all four templates, in turn): everything validates clean, a template's pages do
+not grow with N, and every report has all its pages and downloads. The comparison run has one report of
+every model report (4 templates × MODELS_PER_TEMPLATE), so each page is compared with its own kind."""
 
 import statistics
 from collections import defaultdict
@@ -7,61 +8,78 @@ from collections import defaultdict
 import pytest
 
 from conftest import build_site
-from xxgk.bench import generate
+from xxgk.bench import MODELS_PER_TEMPLATE, TEMPLATE_ORDER, generate, generated_reports
 from xxgk.validate import validate
 
 pytestmark = pytest.mark.slow
 
-
-def pages_by_template(site, data):
-    """Median report-page size per template (a report page: reports/<id>/**/index.html)."""
-    template_of = {}
-    for rep in (data / "reports").iterdir():
-        line = (rep / "report.csv").read_text(encoding="utf-8").splitlines()[1]
-        template_of[rep.name] = next(x for x in line.split(",") if x.startswith("national-"))
-    sizes, counts = defaultdict(list), defaultdict(int)
-    for p in (site / "reports").rglob("index.html"):
-        parts = p.relative_to(site / "reports").parts
-        if len(parts) >= 2:
-            sizes[template_of[parts[0]]].append(p.stat().st_size)
-            counts[parts[0]] += 1
-    return {t: statistics.median(v) for t, v in sizes.items()}, counts, template_of
+LARGE = 50
+SMALL = len(TEMPLATE_ORDER) * MODELS_PER_TEMPLATE  # every model once
+DOWNLOADS = ("report.csv", "statistics.csv", "prose.csv", "figures.csv", "corrections.csv", "report.excel.csv",
+             "statistics.excel.csv", "statistics-labelled.csv", "datapackage.json")
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     base = tmp_path_factory.mktemp("scale")
-    out = {}
-    for n in (2, 50):  # 2 = one report of each template (the generator alternates)
-        data = generate(n, base / f"n{n}")
-        out[n] = (data, build_site(data, base / f"n{n}"))
+    cache = base / "sources"  # the bench's own source cache, shared by both runs (content-addressed)
+    runs = {n: (generate(n, base / f"n{n}", cache=cache), base / f"n{n}") for n in (SMALL, LARGE)}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XXGK_SOURCES", str(cache))
+        mp.setenv("XXGK_CACHE", str(base / "derived"))
+        out = {}
+        for n, (data, folder) in runs.items():
+            findings, checked = validate([str(data)])
+            out[n] = {"data": data, "findings": findings, "checked": checked, "site": build_site(data, folder),
+                      "reports": generated_reports(folder)}
+        yield out
+
+
+def report_pages(run) -> dict[str, list[int]]:
+    """Sizes of each report's pages (reports/<id>/**/index.html)."""
+    return {g["report"]: [p.stat().st_size for p in (run["site"] / "reports" / g["report"]).rglob("index.html")]
+            for g in run["reports"]}
+
+
+def by_kind(run) -> dict[tuple[str, str], list[int]]:
+    """Report-page sizes by (template, model report)."""
+    pages, out = report_pages(run), defaultdict(list)
+    for g in run["reports"]:
+        out[(g["template"], g["model"])] += pages[g["report"]]
     return out
 
 
 def test_generated_reports_validate_clean(generated):
-    data, _ = generated[50]
-    findings, checked = validate([str(data)])
-    assert len([c for c in checked if "/reports/" in c]) == 50
-    assert findings == []
+    run = generated[LARGE]
+    assert len([c for c in run["checked"] if "/reports/" in c]) == LARGE
+    assert run["findings"] == []
+    assert {g["template"] for g in run["reports"]} == set(TEMPLATE_ORDER)
+    # the generated reports come from curated reports of every template, several source kinds among them
+    assert len({g["source_kind"] for g in run["reports"]}) >= 2
 
 
-def test_page_html_does_not_grow_with_n(generated):
-    small, _, _ = pages_by_template(generated[2][1], generated[2][0])
-    large, _, _ = pages_by_template(generated[50][1], generated[50][0])
-    assert set(small) == set(large) == {"national-2014", "national-2021"}
-    for template in small:
-        assert large[template] <= 1.2 * small[template], (template, small[template], large[template])
+def test_a_templates_pages_do_not_grow_with_n(generated):
+    small, large = by_kind(generated[SMALL]), by_kind(generated[LARGE])
+    assert set(small) == set(large)
+    assert {t for t, _ in small} == set(TEMPLATE_ORDER)
+    for kind in small:
+        assert statistics.median(large[kind]) <= 1.1 * statistics.median(small[kind]), kind
+    for template in TEMPLATE_ORDER:
+        s = statistics.median([x for (t, _), v in small.items() if t == template for x in v])
+        l_ = statistics.median([x for (t, _), v in large.items() if t == template for x in v])
+        assert l_ <= 1.2 * s, (template, s, l_)
 
 
 def test_every_generated_report_has_its_pages_and_downloads(generated):
-    data, site = generated[50]
-    _, counts, template_of = pages_by_template(site, data)
-    _, counts_small, template_small = pages_by_template(generated[2][1], generated[2][0])
-    expected = {template_small[r]: n for r, n in counts_small.items()}
-    assert len(counts) == 50
-    for report, n in counts.items():
-        assert n == expected[template_of[report]], report
-        dl = site / "downloads" / report
-        for name in ("report.csv", "statistics.csv", "prose.csv", "figures.csv", "corrections.csv",
-                     "statistics.excel.csv", "datapackage.json", f"{report}.zip"):
+    small, large = generated[SMALL], generated[LARGE]
+    expected = {(g["template"], g["model"]): len(report_pages(small)[g["report"]]) for g in small["reports"]}
+    pages = report_pages(large)
+    assert len(pages) == LARGE
+    for g in large["reports"]:
+        report = g["report"]
+        assert len(pages[report]) == expected[(g["template"], g["model"])] > 0, report
+        dl = large["site"] / "downloads" / report
+        for name in (*DOWNLOADS, f"{report}.zip"):
             assert (dl / name).is_file(), (report, name)
+        # the source document, from the bench's cache, under its format's name
+        assert [p.name for p in dl.glob("source.*")], (report, "source")

@@ -10,6 +10,19 @@ from . import __version__
 from .model import UserError
 
 
+def positive(value: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    import argparse
+
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"应为不小于 1 的整数，实际为 {value!r}")
+    return n
+
+
 def cmd_validate(args) -> int:
     from .findings import ERROR, RENDERERS
     from .validate import validate
@@ -58,6 +71,26 @@ def cmd_build(args) -> int:
                  out_dir=Path(os.path.abspath(args.out)) if args.out else None)  # the link itself, not what it points at
 
 
+def cmd_site(args) -> int:
+    import os
+    from pathlib import Path
+
+    from .site.parts import build_site, part_names, summary
+
+    if args.list_parts:
+        import json
+
+        print(json.dumps([p for p in part_names(Path(args.data).resolve() if args.data else None) if p != "top"]))
+        return 0
+    result = build_site(data_dir=Path(args.data).resolve() if args.data else None,
+                        target=Path(os.path.abspath(args.out)) if args.out else None, jobs=args.jobs, only=args.part,
+                        check=not args.no_validate)
+    if result is None:
+        return 1
+    print(summary(result, Path(os.path.abspath(args.out)) if args.out else None))
+    return 0
+
+
 def cmd_bench(args) -> int:
     from .bench import main as bench_main, parse_sizes, update_docs
 
@@ -91,17 +124,14 @@ def cmd_diff(args) -> int:
     return 0
 
 
-def cmd_compact_search(args) -> int:
+def cmd_search_index(args) -> int:
     from pathlib import Path
 
-    from .postbuild import compact_search_index
+    from .postbuild import search_index
 
-    site = Path(args.site)
-    if not (site / "search" / "search_index.json").is_file():
-        print(f"错误：{site}/search/search_index.json 不存在；先运行 mkdocs build", file=sys.stderr)
-        return 2
-    before, after = compact_search_index(site)
-    print(f"搜索索引：{before / 2**20:.2f} MiB → {after / 2**20:.2f} MiB")
+    stats = search_index(Path(args.site), Path(args.docs) if args.docs else None, part=args.part, reports=args.reports)
+    print(f"搜索索引 {args.site}/{stats.bundle}/：{stats.records} 条结果（统计表行 {stats.rows}，页面段落 {stats.pages}），"
+          f"{stats.files} 个文件，{stats.bytes / 2**20:.2f} MiB，{stats.seconds:.1f} 秒")
     return 0
 
 
@@ -151,7 +181,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="数据包文件夹、其 datapackage.yaml，或包含数据包的文件夹")
     p.add_argument("--format", choices=["text", "json", "github", "markdown"], default="text",
                    help="text：终端；json：机器读取；github：GitHub Actions 注释；markdown：GitHub 任务摘要")
-    p.add_argument("--jobs", type=int, default=None, help="并行进程数（默认：CPU 核数）")
+    p.add_argument("--jobs", type=positive, default=None, help="并行进程数（默认：CPU 核数）")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("sources", help="列出每个数据包需要的原始文件，核对缓存中文件的 sha256；--add 把文件放进缓存")
@@ -164,6 +194,15 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="从这个数据目录生成（默认 data/）")
     p.add_argument("--out", help="页面写到这里（默认 build/docs，MkDocs 的 docs_dir）；它是指向最新一次完整生成的链接")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("site", help="生成整个网站到 site/：按报告年度分卷，只重新生成有改动的报告与分卷，并行渲染，最后原子地组装")
+    p.add_argument("--data", help="数据文件夹（默认 data/）")
+    p.add_argument("--out", help="网站文件夹（默认 site/）")
+    p.add_argument("--jobs", type=positive, help="同时渲染的分卷数（默认：CPU 核数）")
+    p.add_argument("--part", help="只生成这一个分卷（如 y2018 或 top），不组装（供 CI 矩阵使用）")
+    p.add_argument("--no-validate", action="store_true", help="不先校验（仅供测量）")
+    p.add_argument("--list-parts", action="store_true", help="只列出各年度分卷名（JSON），供 CI 矩阵使用（top 分卷在组装时生成）")
+    p.set_defaults(func=cmd_site)
 
     p = sub.add_parser("import", help="从网页、PDF、扫描件或文本起草一份报告的数据包（草稿放在 data/drafts/，从不覆盖已有数据包）")
     p.add_argument("source", nargs="?", help="原始文件：网页（.html）、带文字层的 PDF、扫描 PDF，或文本")
@@ -183,12 +222,15 @@ def make_parser() -> argparse.ArgumentParser:
                    help="批量导入清单中的每一份（列：source,id,template,agency,region_code,region,url）；用 Dask 并行，"
                         "结果逐条记在草稿目录的 <清单名>.results.csv，重新运行会跳过已有草稿的条目")
     p.add_argument("--scheduler", metavar="ADDRESS", help="--batch 使用已有的 Dask 集群（例如 tcp://10.0.0.5:8786）；默认在本机启动")
-    p.add_argument("--workers", type=int, help="--batch 在本机启动的 worker 进程数（默认：CPU 核数，每个一个线程）")
+    p.add_argument("--workers", type=positive, help="--batch 在本机启动的 worker 进程数（默认：CPU 核数，每个一个线程）")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("compact-search", help="把 MkDocs 的搜索索引改写为不转义的 UTF-8 JSON（体积减半）")
+    p = sub.add_parser("search-index", help="为 mkdocs build 生成的网站建立搜索索引（Pagefind，写入网站的 pagefind/）")
     p.add_argument("site", help="mkdocs build 的输出目录，例如 site")
-    p.set_defaults(func=cmd_compact_search)
+    p.add_argument("--docs", help="网站的页面来源目录（默认：build/docs，xxgk build 的输出）")
+    p.add_argument("--part", help="只为一部分报告建立分卷索引（写入 pagefind-parts/PART/），浏览器把各分卷合并查询")
+    p.add_argument("--reports", metavar="GLOB", help="只收录编号匹配的报告，例如 '*-2018'（默认：全部）")
+    p.set_defaults(func=cmd_search_index)
 
     p = sub.add_parser("new", help="新建一份报告的数据包：模板的每一行都在，数值全部为缺失")
     p.add_argument("--agency", required=True, help="机构名称（原文），例如 山东省财政厅")
