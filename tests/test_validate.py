@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from broken import CASES, FIXTURE, make
-from conftest import ROOT, SEED, run_xxgk
+from conftest import HUAIAN, ROOT, SEED, run_xxgk
 from xxgk.validate import validate, validate_package
 
 CASE = {c.name: c for c in CASES}
@@ -227,3 +227,27 @@ def test_stored_findings_are_reused_only_for_the_same_content(data_copy, tmp_pat
     monkeypatch.setenv("XXGK_NO_CACHE", "1")
     validate_module.validate_package_cached(seed)
     assert len(checked) == 5 and not vcache.enabled()
+
+
+def test_a_missing_part_makes_its_unprinted_group_unknown_not_zero(data_copy):
+    """淮安 2024 prints （六）其他处理 only as its three parts. One part unreadable: the group is unknown, so the
+    rule that adds the groups (R2) holds as "at least" instead of failing on a group taken as zero."""
+    path = data_copy / "reports" / HUAIAN.name / "statistics.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    for r in rows:
+        if (r["table"], r["row"], r["column"]) == ("requests", "other_no_amendment", "natural"):
+            r.update(value="", state="missing", note="测试：读不出。")
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    from xxgk import model
+    from xxgk.rules import evaluate
+
+    report = model.load_report(data_copy / "reports" / HUAIAN.name)
+    template = model.load_template(data_copy / "templates" / "national-2021")
+    r2 = {res.scope: res.status for res in evaluate(template, report.numbers()) if res.rule["id"] == "R2"}
+    assert r2["natural"] == "unknown" and r2["commercial"] == "holds"  # shown as such in the report's rules
+    found = {(f.code, f.field) for f in validate_package(data_copy / "reports" / HUAIAN.name)}
+    assert ("rule-violation", "value") not in found
+    assert ("ledger-missing", "value") in found  # a printed value published as missing still needs its reason

@@ -144,10 +144,12 @@ def virtual_values(template: Template, values: dict) -> dict:
             c = total[0]
             if c in out or values.get(c, ABSENT) is not ABSENT:
                 continue
-            got = [out.get(p, values.get(p)) for p in parts]
+            got = [out.get(p, values.get(p, ABSENT)) for p in parts]
             known = [v for v in got if v is not ABSENT]
-            if known and all(v is not None for v in known):
-                out[c] = sum(known, Decimal(0))
+            if known:
+                # a part that cannot be read makes the group unknown (None), not absent: the rules that use
+                # the group then hold "at least" instead of failing on a group taken as zero
+                out[c] = sum(known, Decimal(0)) if all(v is not None for v in known) else None
                 changed = True
     return out
 
