@@ -116,11 +116,27 @@ def add(path: Path, fmt: str | None = None) -> tuple[str, Path]:
     ext = EXTENSIONS.get(fmt or "", path.suffix.lower() or ".bin")
     target = paths.own_cache() / "sha256" / digest[:2] / f"{digest}{ext}"
     if not _check(target, digest):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".part")
-        shutil.copyfile(path, tmp)
-        tmp.replace(target)
+        _write_atomically(target, lambda tmp: shutil.copyfile(path, tmp))
     return digest, target
+
+
+def _write_atomically(target: Path, write) -> None:
+    """Write through a temporary file of its own beside target, then rename: processes caching the same bytes
+    at once never see (or remove) each other's half-written file."""
+    import os
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o644)
+        tmp.replace(target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _store_text(text: str) -> tuple[str, Path]:
@@ -128,10 +144,7 @@ def _store_text(text: str) -> tuple[str, Path]:
     digest = hashlib.sha256(data).hexdigest()
     target = paths.derived_cache() / "sha256" / digest[:2] / f"{digest}.txt"
     if not _check(target, digest):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+        _write_atomically(target, lambda tmp: tmp.write_bytes(data))
     return digest, target
 
 

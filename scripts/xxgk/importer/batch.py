@@ -131,12 +131,10 @@ def download(url: str) -> Path:
 
 
 def cache_source(path: Path) -> Path | None:
-    """Put a source into the source cache before the importer does (under the name ``sources.add`` gives it),
-    safely when several workers hold the same bytes at once: a private temporary name, then one atomic
-    rename. (``sources.add`` writes through one fixed ``.part`` name, so two workers adding the same file at
-    the same moment collide; once the file is cached, ``sources.add`` finds it and writes nothing.)
-    None when the file cannot be read as a source: the importer then says why."""
-    from ..sources import EXTENSIONS, sha256_of
+    """Put a source into the source cache before the importer does, under the name the importer gives it
+    (``sources.add`` writes through a temporary file of its own, so workers holding the same bytes at once
+    do not collide). None when the file cannot be read as a source: the importer then says why."""
+    from ..sources import add
     from .readers import SourceError, sniff
 
     try:
@@ -145,20 +143,7 @@ def cache_source(path: Path) -> Path | None:
         fmt = "pdf" if data[:1024].find(b"%PDF-") >= 0 else {"html": "html"}.get(sniff(path, data), "txt")
     except (OSError, SourceError):
         return None
-    digest = sha256_of(path)
-    target = paths.own_cache() / "sha256" / digest[:2] / f"{digest}{EXTENSIONS[fmt]}"
-    if target.is_file() and target.stat().st_size == len(data):
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{digest[:12]}-", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
+    return add(path, fmt)[1]
 
 
 def _worker_name() -> str:

@@ -42,6 +42,11 @@ _engine = None
 
 
 def _threads() -> int:
+    """OCR threads: XXGK_OCR_THREADS when set (a batch on Dask gives each worker its share), else the cores
+    this process may use, at most 4."""
+    env = os.environ.get("XXGK_OCR_THREADS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
     try:
         n = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
