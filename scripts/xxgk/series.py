@@ -40,13 +40,16 @@ def _value(numbers: dict, cell):
 def check_series(folders: list[Path], findings: list[Finding]) -> list[Finding]:
     failed = {f.file.split("/")[-2] for f in findings if f.severity == ERROR and "/" in f.file}
     reports = []
+    loaded: dict[Path, model.Report] = {}
     for folder in folders:
-        if folder.name in failed or folder.parent.name != "reports" or not paths.find_descriptor(folder):
+        if folder.name in failed or folder.parent.name not in ("reports", "drafts") or not paths.find_descriptor(folder):
             continue
         try:
-            rep = model.load_report(folder)
+            loaded[folder] = rep = model.load_report(folder)
         except (OSError, KeyError, ValueError):
             continue  # its own checks reported why
+        if folder.parent.name != "reports":
+            continue
         if not rep.meta_rows or not rep.meta.get("template"):
             continue
         tpl = model.template_by_id(rep.meta["template"], str(model.templates_dir_for(folder, rep.meta["template"])))
@@ -55,7 +58,7 @@ def check_series(folders: list[Path], findings: list[Finding]) -> list[Finding]:
     by_agency = defaultdict(dict)
     for rep, tpl in reports:
         by_agency[rep.meta["agency_id"]][rep.meta["year"]] = (rep, tpl)
-    out: list[Finding] = _registered(folders, failed)
+    out: list[Finding] = _registered(loaded, failed)
     for years in by_agency.values():
         for year, (rep, tpl) in sorted(years.items()):
             out += _quoted_years(rep, years)
@@ -121,23 +124,24 @@ def _running(rule: dict, rep, tpl, prep, ptpl) -> list[Finding]:
     return out
 
 
-def _registered(folders: list[Path], failed: set) -> list[Finding]:
+def _registered(loaded: dict, failed: set) -> list[Finding]:
     """Every report's agency is in the agency register of its data folder (when the folder has one)."""
     out = []
-    for folder in folders:
-        if folder.name in failed or folder.parent.name not in ("reports", "drafts") or not paths.find_descriptor(folder):
-            continue
+    registers: dict[Path, dict | None] = {}
+    for folder, rep in loaded.items():
         register = folder.parent.parent / "agencies"
-        if not paths.find_descriptor(register) or register.name in failed:
-            continue
-        try:
-            reg = model.load_agencies(register)
-            rep = model.load_report(folder)
-        except (OSError, KeyError, ValueError):
+        if register not in registers:
+            try:
+                usable = paths.find_descriptor(register) and register.name not in failed  # its own errors were said
+                registers[register] = model.load_agencies(register).by_id() if usable else None
+            except (OSError, KeyError, ValueError):
+                registers[register] = None
+        by_id = registers[register]
+        if by_id is None:
             continue
         if not rep.meta_rows:
             continue
-        agency = reg.by_id().get(rep.meta["agency_id"])
+        agency = by_id.get(rep.meta["agency_id"])
         f = paths.rel(rep.resource_path("report"))
         if agency is None:
             out.append(Finding("agency-error", f, f"机构 {rep.meta['agency_id']} 不在机构名录 data/agencies/agencies.csv 中："

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -26,13 +28,24 @@ TYPE_ZH = {"integer": "整数", "number": "数字", "date": "日期（YYYY-MM-DD
 IGNORED_FILES = {"review.md"}  # a draft's review list, written beside it by `xxgk import`
 
 
+@lru_cache(maxsize=8)
+def _composed(desc_path: Path, stamp: tuple):
+    try:
+        return yaml.compose(desc_path.read_text(encoding="utf-8"), Loader=model.YAML_LOADER)
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        return None
+
+
 def _yaml_node_line(desc_path: Path, where: list) -> int | None:
     """Line of the YAML node at a JSON path (list of keys and indexes). Aliases were refused already."""
     if desc_path.suffix == ".json":
         return None
     try:
-        node = yaml.compose(desc_path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        st = desc_path.stat()
+    except OSError:
+        return None
+    node = _composed(desc_path, (st.st_size, st.st_mtime_ns, st.st_ino))
+    if node is None:
         return None
     line = node.start_mark.line + 1 if node else None
     for step in where:
@@ -110,14 +123,15 @@ def descriptor(ctx: Context):
     names = [r["name"] for r in descriptor["resources"]]
     seen = set()
     for i, name in enumerate(names):
-        line = _yaml_node_line(ctx.desc_path, ["resources", i])
+        def line(i=i):  # worked out only for a finding: composing the YAML again costs more than the checks
+            return _yaml_node_line(ctx.desc_path, ["resources", i])
         if name in seen:
-            yield Finding("duplicate-resource", f, f"资源名称 {name} 出现了不止一次：每个资源只能有一个", line=line,
+            yield Finding("duplicate-resource", f, f"资源名称 {name} 出现了不止一次：每个资源只能有一个", line=line(),
                           field=f"resources.{i}.name", expected="不重复的名称", found=name)
         seen.add(name)
         if name not in profile.resources:
             yield Finding("resource-not-allowed", f, f"{profile.kind} 类数据包没有名为 {name} 的资源；只会发布经过校验的文件",
-                          line=line, field=f"resources.{i}.name", expected="、".join(profile.resources), found=name)
+                          line=line(), field=f"resources.{i}.name", expected="、".join(profile.resources), found=name)
         why = _safe_member(ctx, descriptor["resources"][i]["path"])
         if why:
             yield Finding("unsafe-path", f, why, line=_yaml_node_line(ctx.desc_path, ["resources", i, "path"]),
@@ -235,6 +249,15 @@ def _decodes(data: bytes, encoding: str) -> bool:
         return False
 
 
+@lru_cache(maxsize=64)
+def _schema(schema_json: str):
+    """A table schema as Frictionless reads it, once per process: every report shares a few schemas, and
+    reading one costs more than checking a table with it."""
+    from frictionless import Schema
+
+    return Schema.from_descriptor(json.loads(schema_json))
+
+
 def _frictionless(ctx: Context, resource: dict, schema: dict, skip: set):
     from frictionless import FrictionlessException, Resource, Schema, system
 
@@ -243,7 +266,7 @@ def _frictionless(ctx: Context, resource: dict, schema: dict, skip: set):
     try:
         with system.use_context(trusted=True):  # the path was checked above: one plain file inside the package
             res = Resource(path=resource["path"], basepath=str(ctx.folder), encoding="utf-8", format="csv",
-                           schema=Schema.from_descriptor(schema))
+                           schema=_schema(json.dumps(schema, sort_keys=True)))
             report = res.validate()
     except FrictionlessException as exc:
         yield Finding("table-error", f, f"表格无法读取：{exc.error.message}")
