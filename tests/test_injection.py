@@ -216,7 +216,12 @@ def test_nothing_from_the_data_runs(hostile, browser):
             found = pg.evaluate(f"""() => {{
               const out = [];
               if (window.{MARK}1 || window.{MARK}2) out.push('payload ran');
-              for (const s of document.querySelectorAll('script')) if (s.textContent.includes('{MARK}')) out.push('script element');
+              for (const s of document.querySelectorAll('script')) {{
+                if (!s.textContent.includes('{MARK}')) continue;
+                // A JSON-LD block is data, never run: the payload may sit in its strings, as long as it parses whole.
+                if (s.type === 'application/ld+json') {{ try {{ JSON.parse(s.textContent); }} catch (e) {{ out.push('broken json-ld'); }} }}
+                else out.push('script element');
+              }}
               for (const el of document.querySelectorAll('*')) for (const a of el.attributes)
                 if (a.name.startsWith('on') && (a.value.includes('alert') || a.value.includes('{MARK}'))) out.push('event ' + a.name);
               for (const a of document.querySelectorAll('a[href]'))
