@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .. import paths
+from .. import model, paths
 from .escape import text, url
 
 # Keeps an element out of the search index (xxgk.site.search reads it from the built HTML; Material's
 # own search plugin, used only to compare engines in the tests, reads the same attribute).
 NO_INDEX = "data-search-exclude"
+YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, when PyYAML has it: the same YAML, faster
 DOCS_DIR = paths.SITE_DOCS  # mkdocs.yml: docs_dir
 
 
@@ -54,7 +55,7 @@ class Page:
             meta["hide"] = list(self.hide)
         if not self.searchable:
             meta["search"] = {"exclude": True}
-        return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000) + "---\n\n" + self.body
+        return "---\n" + yaml.dump(meta, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False, width=10_000) + "---\n\n" + self.body
 
 
 def excluded_from_search(markdown: str) -> bool:
@@ -66,14 +67,14 @@ def excluded_from_search(markdown: str) -> bool:
     if end < 0 or "search:" not in markdown[4:end]:  # most pages: no need to parse the YAML
         return False
     try:
-        meta = yaml.safe_load(markdown[4:end]) or {}
+        meta = yaml.load(markdown[4:end], Loader=model.YAML_LOADER) or {}
     except yaml.YAMLError:
         return False
     search = meta.get("search") if isinstance(meta, dict) else None
     return isinstance(search, dict) and search.get("exclude") is True
 
 
-def config_for(docs_dir, dest) -> "Path":
+def config_for(docs_dir, dest, hooks: bool = True) -> "Path":
     """A copy of mkdocs.yml that builds docs_dir (for tests and the benchmark), with every path made absolute."""
     from pathlib import Path
 
@@ -84,6 +85,7 @@ def config_for(docs_dir, dest) -> "Path":
     theme = cfg.get("theme") or {}
     if theme.get("custom_dir"):
         theme["custom_dir"] = str((paths.ROOT / theme["custom_dir"]).resolve())
+    cfg["hooks"] = [str((paths.ROOT / h).resolve()) for h in cfg.get("hooks") or []] if hooks else []
     out = Path(dest) / "mkdocs.yml"
     out.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return out
