@@ -83,6 +83,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..model import fmt
+from ..peak import Watch
 from . import material, urls
 from .pages.common import column_label
 from .view import STATE_ZH, ReportView
@@ -413,6 +414,7 @@ class IndexStats:
     bytes: int  # the bundle's size on disk
     files: int
     seconds: float
+    service_mib: float = 0.0  # peak memory of Pagefind's indexing service
 
 
 def index_site(site: Path, docs: Path, part: str | None = None, reports: str | None = None) -> IndexStats:
@@ -433,7 +435,7 @@ def index_site(site: Path, docs: Path, part: str | None = None, reports: str | N
     out = site / BUNDLE if part is None else site / PARTS / part
     fresh = out.with_name(f".{out.name}.new")  # written aside, then swapped in
     shutil.rmtree(fresh, ignore_errors=True)
-    _write_index(rows + pages, fresh)
+    service_mib = _write_index(rows + pages, fresh)
     for name in UNUSED:
         (fresh / name).unlink(missing_ok=True)
     if part is not None:
@@ -453,10 +455,11 @@ def index_site(site: Path, docs: Path, part: str | None = None, reports: str | N
     files = [p for p in out.rglob("*") if p.is_file()]
     return IndexStats(bundle=out.relative_to(site).as_posix(), records=len(rows) + len(pages), rows=len(rows),
                       pages=len(pages), bytes=sum(p.stat().st_size for p in files), files=len(files),
-                      seconds=time.monotonic() - started)
+                      seconds=time.monotonic() - started, service_mib=service_mib)
 
 
-def _write_index(records: list[dict], out: Path) -> None:
+def _write_index(records: list[dict], out: Path) -> float:
+    """Index the records into out with Pagefind's service; returns the service's peak memory (MiB)."""
     with _Service() as service:
         index = service.send({"type": "NewIndex", "config": {"force_language": LANGUAGE}})["index_id"]
         service.send_all({"type": "AddRecord", "index_id": index, "url": r["url"], "content": index_text(r["text"]),
@@ -467,6 +470,7 @@ def _write_index(records: list[dict], out: Path) -> None:
         deadline = time.monotonic() + 120
         while not _complete(out) and time.monotonic() < deadline:
             time.sleep(0.02)
+    return service.watch.stop()
 
 
 def _complete(out: Path) -> bool:
@@ -492,6 +496,7 @@ class _Service:
             raise FileNotFoundError("Pagefind is not installed (pip install 'pagefind[extended]')")
         self.proc = subprocess.Popen([str(exe), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL)
+        self.watch = Watch(self.proc.pid)
         self.buffer = b""
         self.message_id = 0
 
