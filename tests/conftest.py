@@ -71,12 +71,13 @@ def build_site(data_dir: Path, out_dir: Path) -> Path:
     return site
 
 
-def render_unsharded(docs: Path, out_dir: Path) -> Path:
-    """The site the other way: one docs folder, `mkdocs build --strict`, one search index."""
+def render_unsharded(docs: Path, out_dir: Path, hooks: bool = True) -> Path:
+    """The site the other way: one docs folder, `mkdocs build --strict`, one search index; hooks=False renders
+    without the MkDocs hooks (every HTML block through Python-Markdown)."""
     from xxgk.postbuild import search_index
     from xxgk.site.material import config_for
 
-    config = config_for(docs, out_dir)
+    config = config_for(docs, out_dir, hooks=hooks)
     site = out_dir / "site"
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site)],
                             capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))

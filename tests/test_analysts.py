@@ -79,7 +79,7 @@ def test_missing_share_by_format_matches_a_direct_computation(built):
 def test_downloads_page_example_runs_on_the_partitioned_table(built):
     spec, _, con, _ = built
     got = query(con, "downloads_example")
-    expected = sorted((r[2], r[4], analysts._received(spec, r)[0]) for r in spec.reports if r[5] != "fujian-pre-2019")
+    expected = sorted((r[2], r[4], analysts._received(spec, r)[0]) for r in spec.reports)  # every format
     assert [(a, y, None if v is None else Decimal(v)) for a, y, v in got] == expected
 
 
@@ -107,3 +107,16 @@ def test_bad_bench_sizes_are_a_clear_error(bad):
     result = run_xxgk("bench", "--sizes", bad)
     assert result.returncode == 2, result.stderr
     assert "--sizes" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_stack_keeps_one_header_and_refuses_a_different_one(tmp_path):
+    from xxgk.downloads import stack
+
+    a, b, c = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv"
+    a.write_text("x,y\n1,\"a,b\"\n", encoding="utf-8")
+    b.write_text("x,y\n2,\"多\n行\"", encoding="utf-8")  # no final line end
+    c.write_text("y,x\n3,4\n", encoding="utf-8")
+    stack([a, b], tmp_path / "out.csv")
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "x,y\n1,\"a,b\"\n2,\"多\n行\"\n"
+    with pytest.raises(RuntimeError, match="header"):
+        stack([a, c], tmp_path / "bad.csv")

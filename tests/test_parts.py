@@ -19,17 +19,18 @@ CHANGED = "350128-pingtan-zhsyq-2012"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """Five reports over three years, built in parts; and the same data built in one piece."""
+    """Five reports over four years, built in parts; and the same data built in one piece, every HTML block
+    through Python-Markdown (without the hooks that set one-line blocks aside)."""
     tmp = tmp_path_factory.mktemp("parts")
     data = tmp / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("drafts"))
     for rep in (data / "reports").iterdir():
         if rep.name not in KEEP:
             shutil.rmtree(rep)
-    result = build_site(data_dir=data, target=tmp / "site", parts_dir=tmp / "parts", jobs=2)
+    result = build_site(data_dir=data, target=tmp / "site", parts_dir=tmp / "parts", jobs=2, max_reports=1)
     assert result is not None
     assert build(data_dir=data, out_dir=tmp / "one" / "docs") == 0
-    whole = render_unsharded(tmp / "one" / "docs", tmp / "one")
+    whole = render_unsharded(tmp / "one" / "docs", tmp / "one", hooks=False)
     return {"tmp": tmp, "data": data, "site": tmp / "site", "whole": whole, "result": result}
 
 
@@ -47,8 +48,10 @@ def locs(site: Path) -> set[str]:
 
 def test_parts_are_the_report_years_and_top(built):
     names = [p.name for p in built["result"].parts]
-    assert names == ["y2012", "y2013", "y2018", "y2024", TOP]
-    assert {p.name: len(p.views) for p in built["result"].parts}["y2013"] == 2
+    # at most one report a part (max_reports=1): 2013 has two reports of the same county, which cannot be split
+    assert names == ["y2012", "y2013-350128", "y2018", "y2024", TOP]
+    assert {p.name: p.reports for p in built["result"].parts} == {
+        "y2012": 1, "y2013-350128": 2, "y2018": 1, "y2024": 1, TOP: 5}
     assert all(p.rendered == "full" for p in built["result"].parts)
     for part in built["result"].parts:  # each part has its own search index
         if part.name != TOP:
@@ -57,6 +60,7 @@ def test_parts_are_the_report_years_and_top(built):
 
 
 def test_the_assembled_site_equals_the_site_built_in_one_piece(built):
+    """Page for page and byte for byte (search files aside): also proves the MkDocs hooks change nothing."""
     parts, whole = files(built["site"]), files(built["whole"])
     assert sorted(k for k in parts if not is_search(k)) == sorted(k for k in whole if not is_search(k))
     differ = [k for k in parts if not is_search(k) and parts[k] != whole[k]]
@@ -106,12 +110,12 @@ def test_one_changed_report_rewrites_only_its_pages_and_the_index_pages(built, t
     published = re.search(r",(\d{4}-\d{2}-\d{2}),", text).group(1)
     report.write_text(text.replace(published, "2013-01-02", 1), encoding="utf-8")
     try:
-        result = build_site(data_dir=data, target=site, parts_dir=tmp / "parts", jobs=2)
+        result = build_site(data_dir=data, target=site, parts_dir=tmp / "parts", jobs=2, max_reports=1)
     finally:
         report.write_text(text, encoding="utf-8")
     by_name = {p.name: p for p in result.parts}
     assert by_name["y2012"].rendered == "dirty"
-    assert all(by_name[n].rendered == "" for n in ("y2013", "y2018", "y2024"))  # untouched parts
+    assert all(by_name[n].rendered == "" for n in ("y2013-350128", "y2018", "y2024"))  # untouched parts
     after = snapshot(site)
     changed = {k for k in after if k not in before or after[k][1] != before[k][1]}
     assert f"reports/{CHANGED}/index.html" in changed
@@ -134,7 +138,7 @@ def test_bad_data_leaves_the_assembled_site(built, tmp_path):
     stats.write_text(stats.read_text(encoding="utf-8").replace("requests,new,natural,3001,", "requests,new,natural,-1,", 1),
                      encoding="utf-8")
     before = snapshot(built["site"])
-    assert build_site(data_dir=data, target=built["site"], parts_dir=built["tmp"] / "parts") is None
+    assert build_site(data_dir=data, target=built["site"], parts_dir=built["tmp"] / "parts", max_reports=1) is None
     assert snapshot(built["site"]) == before
 
 
@@ -144,11 +148,13 @@ def test_a_removed_report_leaves_the_site_and_one_part_builds_alone(built, tmp_p
     shutil.rmtree(data / "reports" / "350128-pingtan-xian-2013")
     parts = tmp_path / "parts"
     shutil.copytree(built["tmp"] / "parts", parts, symlinks=True)
-    only = build_site(data_dir=data, target=tmp_path / "site", parts_dir=parts, only="y2013")
+    # 2013 now holds one report: no longer split, its part is y2013
+    only = build_site(data_dir=data, target=tmp_path / "site", parts_dir=parts, only="y2013", max_reports=1)
     assert [p.name for p in only.parts] == ["y2013"] and not (tmp_path / "site").exists()  # a CI job: no assembly
     assert not (parts / "y2013" / "site" / "reports" / "350128-pingtan-xian-2013").exists()
-    whole = build_site(data_dir=data, target=tmp_path / "site", parts_dir=parts)
+    whole = build_site(data_dir=data, target=tmp_path / "site", parts_dir=parts, max_reports=1)
     assert {p.name: p.rendered for p in whole.parts}["y2013"] == ""  # already built by the part's own run
+    assert not (parts / "y2013-350128").exists()  # the part that held it is gone
     assert not (tmp_path / "site" / "reports" / "350128-pingtan-xian-2013").exists()
     assert (tmp_path / "site" / "reports" / "350128-pingtan-zhsyq-2013" / "index.html").is_file()
     assert "350128-pingtan-xian-2013" not in (tmp_path / "site" / "reports" / "index.html").read_text(encoding="utf-8")
@@ -162,3 +168,14 @@ def test_parts_are_listed_for_a_ci_matrix(built):
     result = run_xxgk("site", "--list-parts", "--data", built["data"])
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == ["y2012", "y2013", "y2018", "y2024"]  # top is built with the assembly
+
+
+def test_a_part_past_the_limit_splits_by_province_then_city_then_county():
+    from xxgk.site.parts import part_names_of
+
+    regions = ["370102", "370102", "370103", "370200", "350128", "110000"]
+    assert part_names_of(2021, regions, max_reports=10) == ["y2021"] * 6
+    assert part_names_of(2021, regions, max_reports=4) == ["y2021-37"] * 4 + ["y2021-35", "y2021-11"]
+    assert part_names_of(2021, regions, max_reports=3) == ["y2021-3701"] * 3 + ["y2021-3702", "y2021-35", "y2021-11"]
+    assert part_names_of(2021, regions, max_reports=1) == [
+        "y2021-370102", "y2021-370102", "y2021-370103", "y2021-3702", "y2021-35", "y2021-11"]

@@ -342,7 +342,8 @@ def test_compare_page_lists_every_concept(site):
 def test_parquet_equals_the_csv_and_the_documented_query_runs(site):
     import duckdb
 
-    from xxgk.downloads import EXAMPLE_SQL
+    from xxgk import model
+    from xxgk.downloads import example_sql
 
     dl = site / "downloads"
     con = duckdb.connect()
@@ -361,7 +362,9 @@ def test_parquet_equals_the_csv_and_the_documented_query_runs(site):
             else:
                 as_text[name] = str(value)
         assert as_text == csv_row
-    result = con.execute(EXAMPLE_SQL.replace("'all-statistics.parquet'", f"'{(dl / 'all-statistics.parquet').as_posix()}'")).fetchall()
+    sql = example_sql(model.load_crosswalk(site_data() / "crosswalk"))
+    assert "fujian-pre-2019" in sql  # every format the crosswalk maps
+    result = con.execute(sql.replace("'all-statistics.parquet'", f"'{(dl / 'all-statistics.parquet').as_posix()}'")).fetchall()
     assert ("淮安市人民政府", 2024, 3119) in [(a, y, int(v)) for a, y, v in result]
     assert ("山东省人力资源和社会保障厅", 2018, 128) in [(a, y, int(v)) for a, y, v in result]
     assert "requests_received" in soup(site, "downloads/").select_one("code.language-python").get_text()

@@ -99,7 +99,8 @@ FROM all_statistics
 GROUP BY template
 ORDER BY template"""),
         "downloads_example": ("下载页的示例：各机关每年收到的申请数",
-                              downloads.EXAMPLE_SQL.replace("'all-statistics.parquet'", "all_statistics")),
+                              downloads.example_sql(crosswalk or model.load_crosswalk()).replace(
+                                  "'all-statistics.parquet'", "all_statistics")),
     }
 
 

@@ -84,7 +84,7 @@ def cmd_site(args) -> int:
         return 0
     result = build_site(data_dir=Path(args.data).resolve() if args.data else None,
                         target=Path(os.path.abspath(args.out)) if args.out else None, jobs=args.jobs, only=args.part,
-                        check=not args.no_validate)
+                        check=not args.no_validate, parts_dir=Path(os.path.abspath(args.work)) if args.work else None)
     if result is None:
         return 1
     print(summary(result, Path(os.path.abspath(args.out)) if args.out else None))
@@ -199,6 +199,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="数据文件夹（默认 data/）")
     p.add_argument("--out", help="网站文件夹（默认 site/）")
     p.add_argument("--jobs", type=positive, help="同时渲染的分卷数（默认：CPU 核数）")
+    p.add_argument("--work", help="分卷的工作文件夹（默认 build/parts；保留它，下次只重新生成有改动的部分）")
     p.add_argument("--part", help="只生成这一个分卷（如 y2018 或 top），不组装（供 CI 矩阵使用）")
     p.add_argument("--no-validate", action="store_true", help="不先校验（仅供测量）")
     p.add_argument("--list-parts", action="store_true", help="只列出各年度分卷名（JSON），供 CI 矩阵使用（top 分卷在组装时生成）")

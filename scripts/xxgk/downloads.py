@@ -23,12 +23,21 @@ from .model import Report, Template, fmt
 
 BOM = b"\xef\xbb\xbf"
 
-# Shown on the downloads page and run by the tests, so the example cannot drift from the data.
-EXAMPLE_SQL = """SELECT agency, year, value AS requests_received
-FROM 'all-statistics.parquet'
-WHERE (template = 'national-2014' AND "row" = 'requests_received')
-   OR (template IN ('national-2019', 'national-2021') AND "row" = 'new' AND "column" = 'total')
-ORDER BY agency, year"""
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def example_sql(crosswalk) -> str:
+    """The downloads page's DuckDB example: each agency's requests received per year, in every format, the
+    cell of each format taken from the crosswalk (so a new format needs no change here). Run by the tests."""
+    cells = {}
+    for row in crosswalk.cells if crosswalk is not None else []:
+        refs = crosswalk.cells_for("requests_received", row["template"]) if row["concept"] == "requests_received" else []
+        if len(refs) == 1:
+            cells[row["template"]] = refs[0]
+    where = "\n   OR ".join(f'(template = {_sql_text(t)} AND "table" = {_sql_text(a)} AND "row" = {_sql_text(b)} '
+                            f'AND "column" = {_sql_text(c)})' for t, (a, b, c) in sorted(cells.items())) or "false"
+    return f"SELECT agency, year, value AS requests_received\nFROM 'all-statistics.parquet'\nWHERE {where}\nORDER BY agency, year"
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed, so a zip changes only when its contents do
 STATE_ZH = {"printed": "原文", "corrected": "校正", "derived": "推算", "missing": "缺失", "absent": "未列出",
             "not-applicable": "不适用", "value": "有值"}
@@ -153,23 +162,26 @@ def write_labelled(report: Report, template: Template, out_dir: Path) -> Path:
 
 
 def stack(paths_: list[Path], out: Path) -> None:
-    """Stack CSV files with one header into one file, with csvkit's csvstack (no type inference).
-
-    csvstack runs in its own process: csvkit's utilities set process-wide state when they start (SIGPIPE to
-    its default, which kills a long-lived process such as a test run; sys.excepthook), and cannot start
-    outside the main thread."""
-    import subprocess
-
+    """Stack CSV files with the same header into one file, byte for byte: the header once, then each file's
+    records. The files are the project's own labelled tables (LF line ends, one header), so no parsing is needed;
+    a file whose header differs is an error, not a silent misalignment."""
     if not paths_:
         out.write_text("", encoding="utf-8")
         return
+    header = None
     with out.open("wb") as fh:
-        done = subprocess.run([sys.executable, "-m", "csvkit.utilities.csvstack", *map(str, paths_)],
-                              stdout=fh, stderr=subprocess.PIPE)
-    if done.returncode:
-        raise RuntimeError(f"csvstack failed: {done.stderr.decode('utf-8', 'replace')[-2000:]}")
-    # csvstack writes CRLF line ends (csv.writer's default); the project writes LF everywhere
-    out.write_bytes(out.read_bytes().replace(b"\r\n", b"\n"))
+        for path in paths_:
+            with open(path, "rb") as src:
+                first = src.readline()
+                if header is None:
+                    header = first
+                    fh.write(first)
+                elif first != header:
+                    raise RuntimeError(f"{path}: header {first!r} differs from {header!r}")
+                body = src.read()
+            if body and not body.endswith(b"\n"):
+                body += b"\n"
+            fh.write(body)
 
 
 def write_long_tables(labelled: list[Path], concept_rows: list[list[str]], out_dir: Path) -> None:

@@ -133,15 +133,20 @@ class Overlay:
     and one found in none resolves into the first (where a new file goes). Joins with / like a Path; reads,
     tests and writes act on the resolved file."""
 
-    def __init__(self, *roots: Path):
-        self.roots = [Path(r) for r in roots]
+    def __init__(self, *roots, rel: str = ""):
+        self.roots = [str(r) for r in roots]
+        self.rel = rel
 
     def __truediv__(self, rel) -> "Overlay":
-        return Overlay(*(root / str(rel) for root in self.roots))
+        return Overlay(*self.roots, rel=f"{self.rel}/{rel}" if self.rel else str(rel))
 
     @property
     def path(self) -> Path:
-        return next((p for p in self.roots if p.exists()), self.roots[0])
+        for root in self.roots:
+            candidate = os.path.join(root, self.rel)
+            if os.path.exists(candidate):
+                return Path(candidate)
+        return Path(self.roots[0], self.rel)
 
     def __fspath__(self) -> str:
         return str(self.path)
@@ -268,7 +273,7 @@ def write_top(inp: Inputs, out: Path, files: Overlay) -> int:
     if coverage:
         downloads.write_coverage(coverage, dl)
     catalogue.write_catalogue(views, templates, config, files)
-    writer.page(downloads_page.downloads_page(views, templates, config, files / "downloads"))
+    writer.page(downloads_page.downloads_page(views, templates, config, files / "downloads", crosswalk))
     return writer.count
 
 

@@ -1,26 +1,28 @@
-"""`xxgk site`: the website built in parts, incrementally, and assembled atomically.
+"""`xxgk site`: the website built in parts, incrementally, in parallel, and assembled atomically.
 
 The site is split into parts that build independently:
 
-* one part per report year (``y2018``…): the pages and downloads of that year's reports;
-* the part ``top``: everything that depends on all reports or on none (home, indexes, agencies,
-  codebook, comparisons, long tables, catalogue, hand-written pages, assets).
+* one part per report year and province (``y2018-37``: the 2018 reports of agencies in Shandong), holding
+  those reports' pages and downloads; a part stays small however large the collection grows;
+* the part ``top``: everything that depends on all reports or on none (home, indexes, agencies, codebook,
+  comparisons, long tables, catalogue, hand-written pages, assets).
 
-Each part has a docs folder and a rendered site under ``build/parts/<part>/``, and its own search
-index (the browser merges them). A report's pages are a pure function of the report, its template,
-the crosswalk, its findings, its cached source and the site configuration: the build keeps a key
-(sha256) of all of these per report and regenerates only reports whose key changed. Files are written
-only when their bytes change, so MkDocs renders again only those pages (``--dirty``, through
-``xxgk.site.render``); a part whose rendering configuration changed is rendered from scratch.
+A part is built by a worker process of its own: it loads only its reports, regenerates only those whose
+key changed, and returns a small summary of each report (``view.ReportSummary``). The top part is made
+from the summaries, so no process ever holds every report in full. A report's pages are a pure function
+of the report, its template, the crosswalk, its findings, whether its source is cached and the site
+configuration: the key is a sha256 over all of these. Files are written only when their bytes change, so
+MkDocs renders again only those pages (``--dirty``, through ``xxgk.site.render``); a part whose rendering
+configuration changed is rendered from scratch. Each part gets its own search index; the browser merges them.
 
-Parts render in parallel (a process each, ``--jobs``). ``--part NAME`` builds one part's docs and
-site and stops (for a CI matrix); a later ``xxgk site`` picks up the rendered parts and assembles.
+``--part NAME`` builds one part's docs and site and stops (a CI matrix job); a later ``xxgk site``
+reuses the parts whose keys match and assembles.
 
 Assembly: the parts' sites are hard-linked into a new folder beside the target, which is then renamed
-into place: a reader of ``site/`` never sees a half-assembled site, and a failed build leaves the last
-one. Since the assembled site shares files with the parts' sites, nothing renders into a shared file:
-before a dirty render the outputs about to be rewritten are unlinked, and after it a check confirms
-that no shared file was written.
+into place: a reader of ``site/`` never sees a half-assembled site, and a failed build leaves the last one.
+Since the assembled site shares files with the parts' sites, nothing is ever written into a shared file:
+before a dirty render the outputs about to be rewritten are unlinked, and after it a check confirms that
+no shared file was written.
 """
 
 from __future__ import annotations
@@ -35,28 +37,56 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
 from .. import paths, vcache
+from ..findings import ERROR, render_text
 from ..model import UserError
+from ..peak import Watch, vm_hwm_mib
 from . import catalogue, search, urls
-from .build import (SCRATCH_PREFIX, Inputs, Overlay, build_lock, load_inputs, write_report, write_top)
+from .build import SCRATCH_PREFIX, Inputs, Overlay, _report_of, build_lock, write_report, write_top
 from .config import _Loader
 from .view import ReportView
 
 PARTS = paths.BUILD / "parts"
 TOP = "top"
 STATE = "state.json"  # in each part's folder: its reports' keys and its rendering key
-PART_NAME = re.compile(r"(top|y\d{4})")
+PART_NAME = re.compile(r"top|y\d{4}(-\d{2}|-\d{4}|-\d{6})?")
 ALWAYS_WRITTEN = ("404.html", "sitemap.xml", "sitemap.xml.gz")  # MkDocs writes these on every render
 THEME_ASSETS = ("assets/javascripts/", "assets/stylesheets/", "assets/images/")  # Material's, in every part
 
 
+PART_MAX_REPORTS = 400  # a part holding more reports than this is split by region
+
+
+def part_names_of(year: int, regions: list[str], max_reports: int = PART_MAX_REPORTS) -> list[str]:
+    """The part of each report of one year, given their region codes (GB/T 2260, six digits): the whole year
+    while it holds at most max_reports; past that, split by province (y2021-37), then by city (y2021-3701),
+    then by county (y2021-370102). Reports move between parts only when their year or region crosses the
+    limit (that year or region is then split, and its parts are built afresh once); nothing else moves."""
+    out = [""] * len(regions)
+
+    def split(indexes: list[int], depth: int) -> None:
+        if len(indexes) <= max_reports or depth >= 6:
+            for i in indexes:
+                out[i] = f"y{int(year):04d}" + (f"-{regions[i][:depth]}" if depth else "")
+            return
+        groups: dict[str, list[int]] = {}
+        for i in indexes:
+            groups.setdefault(regions[i][: depth + 2], []).append(i)
+        for group in groups.values():
+            split(group, depth + 2)
+
+    split(list(range(len(regions))), 0)
+    return out
+
+
 def part_of(v: ReportView) -> str:
-    return f"y{int(v.meta['year']):04d}"
+    """The part of a report on its own (as if its year held few reports): for messages and tests."""
+    return part_names_of(v.meta["year"], [str(v.meta["region_code"])])[0]
 
 
 def _sha(*chunks) -> str:
@@ -77,10 +107,10 @@ def _tree_digest(folder: Path | None) -> str:
 class Keys:
     """The key of each report's pages: everything generate_report and the report's downloads read."""
 
-    def __init__(self, inp: Inputs):
-        self.base = _sha(vcache.code_version(), repr(inp.config), _tree_digest(inp.data_dir / "crosswalk"),
-                         _tree_digest(inp.data_dir / "schemas"))
-        self.templates = {tid: _tree_digest(t.folder) for tid, t in inp.templates.items()}
+    def __init__(self, data_dir: Path, templates: dict, config):
+        self.base = _sha(vcache.code_version(), repr(config), _tree_digest(data_dir / "crosswalk"),
+                         _tree_digest(data_dir / "schemas"))
+        self.templates = {tid: _tree_digest(t.folder) for tid, t in templates.items()}
 
     def report(self, v: ReportView) -> str:
         # The source's bytes are named by their sha256 in the descriptor (part of the folder's digest); what
@@ -95,29 +125,58 @@ class Keys:
 # --- files -------------------------------------------------------------------------------------------------
 
 
-def _files(folder: Path) -> dict[str, Path]:
-    if not folder.is_dir():
-        return {}
-    return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file() or p.is_symlink()}
+def _files(folder: Path | str) -> dict[str, str]:
+    """Every file under a folder: {relative posix path: path}. Plain strings and os.walk, not Path objects: a
+    part holds tens of thousands of files, and this runs on each of them at every build."""
+    out: dict[str, str] = {}
+    root = os.fspath(folder)
+    cut = len(root) + 1
+    for dirpath, _, filenames in os.walk(root):
+        for name in filenames:
+            full = os.path.join(dirpath, name)
+            out[full[cut:].replace(os.sep, "/")] = full
+    return out
+
+
+def _same_bytes(a: str, b: str) -> bool:
+    if os.path.getsize(a) != os.path.getsize(b):
+        return False
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        return fa.read() == fb.read()
 
 
 def sync(new: Path, old: Path, prefixes: tuple[str, ...] | None = None) -> tuple[set[str], set[str]]:
-    """Make the files of old (under prefixes, or all) equal those of new, writing only files whose bytes differ.
-    Returns (written, deleted) relative paths."""
+    """Make the files of old (those under the folder prefixes, or all) equal those of new, writing only files
+    whose bytes differ (moved from new, which is consumed). Returns (written, deleted) relative paths."""
     fresh = _files(new)
-    current = {k: p for k, p in _files(old).items() if prefixes is None or k.startswith(prefixes)}
+    if prefixes is None:
+        current = _files(old)
+    else:
+        current = {}
+        for prefix in prefixes:
+            if prefix.endswith("/"):
+                current.update({prefix + k: p for k, p in _files(old / prefix).items()})
+            elif (old / prefix).is_file():
+                current[prefix] = old / prefix
     written, deleted = set(), set()
+    made: set[str] = set()
     for rel, src in fresh.items():
-        dst = old / rel
-        if rel in current and dst.read_bytes() == src.read_bytes():
+        dst = os.path.join(old, rel)
+        if rel in current and _same_bytes(dst, src):
             continue
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dst.with_name(f".{dst.name}.new")
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
+        folder = os.path.dirname(dst)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        try:
+            os.replace(src, dst)  # new is a scratch folder on the same file system: moved, not copied
+        except OSError:
+            tmp = os.path.join(folder, f".{os.path.basename(dst)}.new")
+            shutil.copyfile(src, tmp)
+            os.replace(tmp, dst)
         written.add(rel)
     for rel in set(current) - set(fresh):
-        (old / rel).unlink()
+        os.unlink(os.path.join(old, rel))
         deleted.add(rel)
     return written, deleted
 
@@ -140,7 +199,7 @@ class Part:
     written: set = field(default_factory=set)  # docs files written or deleted by this build
     deleted: set = field(default_factory=set)
     seconds: dict = field(default_factory=dict)
-    peak_mib: float = 0.0
+    peaks: dict = field(default_factory=dict)  # MiB, by process: the part's worker, MkDocs, Pagefind
     rendered: str = ""  # "full", "dirty" or "" (nothing to do)
     state: dict = field(default_factory=dict)
     previous: str | None = None  # the rendering key when this build began (None: the site may not match the docs)
@@ -156,6 +215,14 @@ class Part:
     @property
     def config(self) -> Path:
         return self.root / "mkdocs.yml"
+
+    @property
+    def peak_mib(self) -> float:
+        return max(self.peaks.values(), default=0.0)
+
+    @property
+    def reports(self) -> int:
+        return len(self.views) if self.views else len(self.state.get("reports", {}))
 
     def load_state(self) -> dict:
         try:
@@ -213,11 +280,20 @@ def write_config(part: Part) -> str:
                 if (paths.ROOT / "scripts" / "requirements.lock").is_file() else b"")
 
 
+def _scratch(part: Part) -> Path:
+    """A scratch folder beside the part's docs (the same file system: a written file is moved into place, not
+    copied). One left by a killed build is removed by the next."""
+    part.root.mkdir(parents=True, exist_ok=True)
+    for old in part.root.glob(".scratch-*"):
+        shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f".scratch-{os.getpid()}-", dir=part.root))
+
+
 def generate_year(part: Part, keys: Keys) -> None:
     """The part's reports whose key changed, its navigation stubs and its search records, into its docs."""
     reports = part.state["reports"]
     part.docs.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-{part.name}-"))
+    scratch = _scratch(part)
     try:
         # The navigation's pages, as stubs: the part's pages show the same navigation as the whole site.
         # The assembled site takes these pages from the top part.
@@ -254,11 +330,13 @@ def remove_reports(part: Part, ids: set[str]) -> None:
             shutil.rmtree(part.docs / prefix, ignore_errors=True)
 
 
-def generate_top(part: Part, inp: Inputs, year_parts: list[Part]) -> None:
-    scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-top-"))
+def generate_top(part: Part, inp: Inputs, report_docs: list[Path]) -> None:
+    """The top part's docs: made from the reports' summaries (inp.views); report_docs, the report parts' docs
+    folders, hold the reports' downloads the long tables and the catalogue are made from."""
+    scratch = _scratch(part)
     try:
         search.write_records([], scratch)
-        write_top(inp, scratch, Overlay(scratch, *(p.docs for p in year_parts)))
+        write_top(inp, scratch, Overlay(scratch, *report_docs))
         part.docs.mkdir(parents=True, exist_ok=True)
         w, d = sync(scratch, part.docs)
         part.written |= w
@@ -292,10 +370,10 @@ def render(part: Part, dirty: bool) -> None:
     cmd = [sys.executable, "-m", "xxgk.site.render", str(part.config), str(part.site)] + (["--dirty"] if dirty else [])
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(paths.ROOT / "scripts"))
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    watch = Watch(proc.pid)
     out = proc.stdout.read().decode("utf-8", "replace")
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    part.peak_mib = usage.ru_maxrss / 1024
+    proc.wait()
+    part.peaks["mkdocs"] = watch.stop()
     part.seconds["render"] = time.monotonic() - started
     if proc.returncode != 0:
         raise UserError(f"分卷 {part.name} 的页面没有通过 MkDocs 严格模式（mkdocs --strict）：\n{out.strip()}")
@@ -313,9 +391,10 @@ def check_shared(part: Part, since: float) -> None:
 def index(part: Part) -> None:
     started = time.monotonic()
     if part.name == TOP:
-        search.index_site(part.site, part.docs, part=None, reports="")
+        stats = search.index_site(part.site, part.docs, part=None, reports="")
     else:
-        search.index_site(part.site, part.docs, part=part.name)
+        stats = search.index_site(part.site, part.docs, part=part.name)
+    part.peaks["pagefind"] = stats.service_mib
     part.seconds["search"] = time.monotonic() - started
 
 
@@ -336,6 +415,7 @@ def assemble(parts: list[Part], target: Path) -> int:
     shutil.rmtree(new, ignore_errors=True)
     owner: dict[str, str] = {}
     urls_ = []
+    made: set[str] = set()
     for part in parts:
         for rel, src in sorted(_files(part.site).items()):
             if _skip(part, rel, stubs):
@@ -343,8 +423,11 @@ def assemble(parts: list[Part], target: Path) -> int:
             if rel in owner:
                 raise RuntimeError(f"{rel} is in two parts: {owner[rel]} and {part.name}")
             owner[rel] = part.name
-            dst = new / rel
-            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst = os.path.join(new, rel)
+            folder = os.path.dirname(dst)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
             try:
                 os.link(src, dst, follow_symlinks=False)
             except OSError:  # another file system: a copy
@@ -392,7 +475,7 @@ def write_sitemap(site: Path, entries: list[str]) -> None:
         fh.write(body.encode("utf-8"))
 
 
-# --- the whole -----------------------------------------------------------------------------------------------
+# --- the plan ---------------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -402,101 +485,253 @@ class Report:
     files: int = 0
 
 
-def part_names(data_dir: Path | None = None) -> list[str]:
-    """The parts a build of data_dir has: its report years, then top (for a CI matrix)."""
+def plan(data_dir: Path, max_reports: int = PART_MAX_REPORTS) -> dict[str, list[Path]]:
+    """Report folders by part (see part_names_of), from each report.csv's year and region code (a report that
+    cannot be read there is left to validation, which runs first)."""
     import csv
 
     from .. import model
 
-    years = set()
-    for folder in model.report_folders((data_dir or paths.DATA) / "reports"):
+    by_year: dict[int, list[tuple[Path, str]]] = {}
+    for folder in model.report_folders(data_dir / "reports"):
         try:
             with (folder / "report.csv").open(encoding="utf-8", newline="") as fh:
-                years.add(f"y{int(next(csv.DictReader(fh))['year']):04d}")
-        except (OSError, ValueError, KeyError, StopIteration, csv.Error):
-            continue  # validation says what is wrong with it
-    return sorted(years) + [TOP]
+                row = next(csv.DictReader(fh))
+            by_year.setdefault(int(row["year"]), []).append((folder, str(row["region_code"])))
+        except (OSError, ValueError, KeyError, StopIteration, csv.Error, TypeError):
+            continue
+    out: dict[str, list[Path]] = {}
+    for year, items in by_year.items():
+        for (folder, _), name in zip(items, part_names_of(year, [r for _, r in items], max_reports)):
+            out.setdefault(name, []).append(folder)
+    return dict(sorted(out.items()))
+
+
+def part_names(data_dir: Path | None = None) -> list[str]:
+    """The parts a build of data_dir has: its report parts, then top (for a CI matrix)."""
+    return list(plan(data_dir or paths.DATA)) + [TOP]
+
+
+# --- the work of one part, in a process of its own -----------------------------------------------------------
+
+
+@dataclass
+class PartJob:
+    name: str
+    root: Path
+    data_dir: Path
+    folders: list[Path]
+    findings: dict  # report id -> its findings
+
+
+def generate_part(job: PartJob) -> Part:
+    """Load the part's reports, regenerate those whose key changed; the part, with a summary of each report
+    (``views``) for the top part. Runs in a worker process."""
+    from .. import model
+    from .config import site_config
+    from .view import ReportSummary
+
+    started = time.monotonic()
+    templates = {f.name: model.load_template(f) for f in model.template_folders(job.data_dir / "templates")}
+    crosswalk = model.load_crosswalk(job.data_dir / "crosswalk")
+    config = site_config()
+    views = []
+    for folder in job.folders:
+        report = model.load_report(folder)
+        template = templates.get(report.meta["template"]) if report.meta.get("template") else None
+        views.append(ReportView(report, template, job.findings.get(folder.name, []), config, crosswalk))
+    part = Part(job.name, job.root, views)
+    part.load_state()
+    part.previous = part.state.pop("render", None)
+    part.save_state()  # a build killed from here on leaves the part to be rendered from scratch
+    remove_reports(part, set(part.state["reports"]) - {v.id for v in views})
+    generate_year(part, Keys(job.data_dir, templates, config))
+    if part.previous and not (part.written or part.deleted):
+        part.state["render"] = part.previous
+    part.save_state()
+    part.views = [ReportSummary(v) for v in views]
+    part.seconds["generate"] = time.monotonic() - started
+    part.peaks["worker"] = vm_hwm_mib()
+    return part
+
+
+def render_part(part: Part, key: str) -> Part:
+    """Render the part with MkDocs and index it for search; runs in a worker process."""
+    since = time.time()
+    prepare_render(part, dirty=part.rendered == "dirty")
+    render(part, dirty=part.rendered == "dirty")
+    if part.rendered == "dirty":
+        check_shared(part, since)
+    index(part)
+    part.state["render"] = key
+    part.save_state()
+    part.peaks["worker"] = max(part.peaks.get("worker", 0.0), vm_hwm_mib())
+    return part
+
+
+def make_top(root: Path, data_dir: Path, findings: list, planned: dict, summaries: list) -> Part:
+    """The top part's docs, from every report's summary (in the main process, while the parts render)."""
+    from .. import model
+    from .config import site_config
+
+    started = time.monotonic()
+    templates = {f.name: model.load_template(f) for f in model.template_folders(data_dir / "templates")}
+    crosswalk = model.load_crosswalk(data_dir / "crosswalk")
+    config = site_config()
+    summaries = sorted((v.attach(templates, crosswalk, config) for v in summaries), key=lambda v: v.id)
+    inp = Inputs(data_dir=data_dir, findings=findings, config=config, templates=templates, crosswalk=crosswalk,
+                 views=summaries, agencies=model.load_agencies(data_dir / "agencies"),
+                 drafts=[p.name for p in model.report_folders(data_dir / "drafts")])
+    top = Part(TOP, root / TOP, summaries)
+    top.load_state()
+    top.previous = top.state.pop("render", None)
+    top.save_state()
+    generate_top(top, inp, [root / n / "docs" for n in planned])
+    if top.previous and not (top.written or top.deleted):
+        top.state["render"] = top.previous
+    top.save_state()
+    top.seconds["generate"] = time.monotonic() - started
+    top.peaks["main"] = vm_hwm_mib()
+    return top
+
+
+class Workers:
+    """Worker processes for the parts: fresh ones (spawn), one task each, so that a part's memory is its own
+    and is measured; with jobs=1, everything runs here, in order."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.pool = None
+        self.done: dict = {}  # function name -> results
+
+    def __enter__(self):
+        if self.jobs > 1:
+            import multiprocessing
+
+            self.pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=1)
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
+
+    def submit(self, fn, *args):
+        if self.pool is None:
+            f = concurrent.futures.Future()
+            f.set_result(fn(*args))
+            return f
+        return self.pool.submit(fn, *args)
+
+    def map_unordered(self, fn, items: list):
+        """fn over items, each result as soon as it is ready (kept for results())."""
+        results = self.done.setdefault(fn.__name__, [])
+        for fut in concurrent.futures.as_completed([self.submit(fn, item) for item in items]):
+            results.append(fut.result())
+            yield results[-1]
+
+    def results(self, fn) -> list:
+        return self.done.get(fn.__name__, [])
+
+    def wait(self, futures: list) -> list:
+        return [f.result() for f in futures]
+
+
+# --- the whole -----------------------------------------------------------------------------------------------
 
 
 def build_site(data_dir: Path | None = None, target: Path | None = None, jobs: int | None = None,
-               only: str | None = None, check: bool = True, parts_dir: Path | None = None) -> Report | None:
+               only: str | None = None, check: bool = True, parts_dir: Path | None = None,
+               max_reports: int = PART_MAX_REPORTS) -> Report | None:
     """Build the site in parts and assemble it into target (site/); None when the data has errors.
     only: build that part's docs and site and stop (no assembly)."""
+    from ..validate import validate
+
     timings = {}
     started = time.monotonic()
-    inp = load_inputs(data_dir, check)
-    if inp is None:
-        return None
-    timings["load"] = time.monotonic() - started
+    data_dir = data_dir or paths.DATA
     target = target or paths.ROOT / "site"
     root = parts_dir or PARTS
+    jobs = max(1, jobs or os.cpu_count() or 1)
+
+    # Load inputs: validate everything the site renders (cached by content), then plan the parts.
+    findings = []
+    if check:
+        targets = [str(p) for p in (data_dir / "templates", data_dir / "crosswalk", data_dir / "agencies",
+                                    data_dir / "reports") if p.exists()]
+        findings, _ = validate(targets, jobs=jobs)
+        if any(f.severity == ERROR for f in findings):
+            sys.stdout.write(render_text(findings, []))
+            sys.stdout.write("数据有错误，没有生成页面；上一次生成的网站保持不变。\n")
+            return None
+    by_report: dict[str, list] = {}
+    for f in findings:
+        by_report.setdefault(_report_of(f.file), []).append(f)
+    planned = plan(data_dir, max_reports)
+    if only is not None and only != TOP and only not in planned:
+        raise UserError(f"没有分卷 {only}：分卷有 top 与 {'、'.join(planned) or '（无）'}")
+    timings["validate"] = time.monotonic() - started
+
     root.mkdir(parents=True, exist_ok=True)
     with build_lock(root / "parts"):
-        keys = Keys(inp)
-        by_name: dict[str, Part] = {}
-        for v in inp.views:
-            name = part_of(v)
-            by_name.setdefault(name, Part(name, root / name)).views.append(v)
-        years = [by_name[k] for k in sorted(by_name)]
-        top = Part(TOP, root / TOP)
-        if only is not None and only != TOP and only not in by_name:
-            raise UserError(f"没有分卷 {only}：分卷有 top 与 {'、'.join(p.name for p in years) or '（无）'}")
-        chosen = [p for p in years + [top] if only in (None, p.name)]
-        # A part folder whose year has no report any more goes (only in a whole build: a CI job knows its part).
+        # A part folder whose reports are all gone goes (only in a whole build: a CI job knows its part).
         if only is None:
             for folder in sorted(root.iterdir()):
-                if folder.is_dir() and PART_NAME.fullmatch(folder.name) and folder.name not in by_name and folder.name != TOP:
+                if folder.is_dir() and PART_NAME.fullmatch(folder.name) and folder.name not in planned \
+                        and folder.name != TOP:
                     shutil.rmtree(folder)
 
+        # Process data. Each report part in a worker of its own: its pages, then (as soon as they are written)
+        # its rendering. Meanwhile the top part is made here from the parts' summaries, then rendered too.
         t0 = time.monotonic()
-        for part in chosen:
-            part.load_state()
-            part.previous = previous = part.state.pop("render", None)
-            part.save_state()  # a build killed from here on leaves the part to be rendered from scratch
-            if part.name == TOP:
-                missing = [p.name for p in years if not (p.docs / "reports").is_dir()]
+        todo = [PartJob(name, root / name, data_dir, folders, {f.name: by_report.get(f.name, []) for f in folders})
+                for name, folders in planned.items() if only in (None, name)]
+        if only == TOP:  # the report parts were built elsewhere: only their summaries are made here
+            todo = [PartJob(n, root / n, data_dir, f, {x.name: by_report.get(x.name, []) for x in f})
+                    for n, f in planned.items()]
+        chosen: dict[str, Part] = {}
+        with Workers(jobs) as workers:
+            renders = []
+
+            def start_render(part: Part) -> None:
+                key = write_config(part)
+                if part.state.get("render") == key and (part.site / "index.html").is_file():
+                    return  # nothing changed
+                # Dirty only when the site was the rendering of its docs, with this configuration, as this build began.
+                part.rendered = "dirty" if (part.site / "index.html").is_file() and part.previous == key else "full"
+                renders.append(workers.submit(render_part, replace(part, views=[]), key))
+
+            for part in workers.map_unordered(generate_part, todo):
+                if only in (None, part.name):
+                    chosen[part.name] = part
+                    start_render(part)
+            timings["generate"] = time.monotonic() - t0
+            if only in (None, TOP):
+                t0 = time.monotonic()
+                missing = [n for n in planned if not (root / n / "docs" / "reports").is_dir()]
                 if missing:
-                    raise UserError(f"分卷 {'、'.join(missing)} 还没有生成：先生成各年度分卷（xxgk site --part 年度分卷），"
-                                    "再生成 top（它汇总各年度的下载文件）")
-                generate_top(part, inp, years)
-            else:
-                remove_reports(part, set(part.state["reports"]) - {v.id for v in part.views})
-                generate_year(part, keys)
-            if previous and not (part.written or part.deleted):
-                part.state["render"] = previous
-            part.save_state()
-        timings["generate"] = time.monotonic() - t0
+                    raise UserError(f"分卷 {'、'.join(missing)} 还没有生成：先生成各分卷（xxgk site --part 分卷名），"
+                                    "再生成 top（它汇总各分卷的报告与下载文件）")
+                top = make_top(root, data_dir, findings, planned,
+                               [v for part in workers.results(generate_part) for v in part.views])
+                chosen[TOP] = top
+                start_render(top)
+                timings["top"] = time.monotonic() - t0
+            t0 = time.monotonic()
+            for done in workers.wait(renders):
+                part = chosen[done.name]
+                part.rendered, part.state = done.rendered, done.state
+                part.seconds.update(done.seconds)
+                for k, v in done.peaks.items():
+                    part.peaks[k] = max(part.peaks.get(k, 0.0), v)
+        timings["render"] = time.monotonic() - t0  # the renders still running once everything was generated
+        chosen = [chosen[n] for n in sorted(chosen, key=lambda n: (n == TOP, n))]
 
-        t0 = time.monotonic()
-        todo = []
-        for part in chosen:
-            key = write_config(part)
-            if part.state.get("render") == key and (part.site / "index.html").is_file():
-                continue  # nothing changed
-            # Dirty only when the site was the rendering of the docs, with this configuration, when this build began.
-            part.rendered = "dirty" if (part.site / "index.html").is_file() and part.previous == key else "full"
-            prepare_render(part, dirty=part.rendered == "dirty")
-            todo.append((part, key))
-
-        def run(item):
-            part, key = item
-            since = time.time()
-            render(part, dirty=part.rendered == "dirty")
-            if part.rendered == "dirty":
-                check_shared(part, since)
-            index(part)
-            return part, key
-
-        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
-            for part, key in pool.map(run, todo):
-                part.state["render"] = key
-                part.save_state()
-        timings["render"] = time.monotonic() - t0
-
+        # Save outputs: the parts' sites, assembled and swapped in.
         result = Report(parts=chosen, seconds=timings)
         if only is None:
             t0 = time.monotonic()
-            result.files = assemble(years + [top], target)
+            result.files = assemble([Part(n, root / n) for n in planned] + [Part(TOP, root / TOP)], target)
             timings["assemble"] = time.monotonic() - t0
     timings["total"] = time.monotonic() - started
     return result
@@ -504,13 +739,17 @@ def build_site(data_dir: Path | None = None, target: Path | None = None, jobs: i
 
 def summary(result: Report, target: Path | None = None) -> str:
     """What the build did, part by part, for the terminal."""
-    lines = ["分卷      报告数  改动文件  渲染    渲染秒数  搜索秒数  峰值内存"]
+    lines = ["分卷          报告数  改动文件  渲染   生成秒数  渲染秒数  搜索秒数  峰值内存（进程）"]
     for p in result.parts:
-        lines.append(f"{p.name:<8} {len(p.views):>6} {len(p.written | p.deleted):>9}  {({'full': '全部', 'dirty': '改动'}.get(p.rendered, '无')):<6}"
-                     f"{p.seconds.get('render', 0):>9.1f} {p.seconds.get('search', 0):>9.1f} {p.peak_mib:>7.0f} MiB")
+        which = max(p.peaks, key=p.peaks.get) if p.peaks else ""
+        lines.append(f"{p.name:<12} {p.reports:>6} {len(p.written | p.deleted):>9}  "
+                     f"{({'full': '全部', 'dirty': '改动'}.get(p.rendered, '无')):<5}"
+                     f"{p.seconds.get('generate', 0):>9.1f}{p.seconds.get('render', 0):>9.1f}{p.seconds.get('search', 0):>9.1f}"
+                     f"{p.peak_mib:>8.0f} MiB（{which}）")
     t = result.seconds
     lines.append("耗时：" + "，".join(f"{label} {t[k]:.1f} 秒" for k, label in (
-        ("load", "校验与读取"), ("generate", "生成"), ("render", "渲染与索引"), ("assemble", "组装"), ("total", "合计")) if k in t))
+        ("validate", "校验"), ("generate", "生成各分卷（已开始渲染）"), ("top", "生成 top"), ("render", "等待其余渲染与索引"),
+        ("assemble", "组装"), ("total", "合计")) if k in t))
     if result.files:
         lines.append(f"网站：{paths.rel(target or paths.ROOT / 'site')}/，{result.files} 个文件")
     return "\n".join(lines)

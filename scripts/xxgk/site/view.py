@@ -35,6 +35,7 @@ class ReportView:
         self.prose_sections = [p for p in report.prose if p["kind"] == "section"]
         self._lines = None
         self._version = None
+        self._source_file = False  # not looked up yet
 
     @property
     def version(self) -> str:
@@ -58,26 +59,19 @@ class ReportView:
         return self._lines or None
 
     def source_file(self):
+        """The cached source document (verified), or None; looked up once."""
         from ..sources import find
 
-        return find(self.r.source) if self.r.source else None
+        if self._source_file is False:
+            self._source_file = find(self.r.source) if self.r.source else None
+        return self._source_file
 
     def _stat_sections(self) -> list[dict]:
         """Pages of the statistics tables: one per section of the template, with its tables."""
-        out = []
-        if self.t is None:
-            return out
-        for sec in self.t.sections:
-            tables = self.t.section_tables(sec["key"])
-            if tables:
-                out.append({"n": sec["key"], "title": sec["label"], "tables": tables, "page": f"stats-{sec['key']}"})
-        return out
+        return stat_sections(self.t)
 
     def section_of_row(self, table: str, row: str) -> dict | None:
-        for s in self.sections:
-            if any(t["key"] == table and any(r["key"] == row for r in rows) for t, rows in s["tables"]):
-                return s
-        return None
+        return section_of_row(self.sections, table, row)
 
     def counts(self) -> dict:
         states = defaultdict(int)
@@ -92,6 +86,98 @@ class ReportView:
     def concept(self, name: str) -> tuple[Decimal | None, str]:
         """A crosswalk figure for this report: (value, state) with state value, missing or not-applicable."""
         return concept_value(self.crosswalk, self.t, self.numbers, name)
+
+    def concept_state(self, concept: str) -> tuple:
+        """A crosswalk figure of the report: (value, state, cells), state printed, corrected or derived (when any
+        of its cells is), missing or not-applicable; cells are the report's cells it sums (those its layout prints)."""
+        value, state = self.concept(concept)
+        if state == "not-applicable":
+            return None, state, []
+        cells = [c for c in self.crosswalk.cells_for(concept, self.t.id)
+                 if (self.stats.get(c) or {}).get("state") not in (None, "absent")]
+        if state == "missing":
+            return None, "missing", cells
+        states = {self.stats[c]["state"] for c in cells}
+        return value, "derived" if "derived" in states else "corrected" if "corrected" in states else "printed", cells
+
+
+class ReportSummary:
+    """One report as the pages about many reports see it (home, indexes, agencies, comparisons, catalogue,
+    downloads): its metadata, counts, rule outcomes and crosswalk figures, worked out from its full view where
+    its part is built. A few kilobytes, so the top part holds every report of a large collection; the same
+    answers as the full view (the site built in parts equals the site built in one piece)."""
+
+    def __init__(self, v: ReportView):
+        self.id, self.meta, self.version = v.id, v.meta, v.version
+        self.template_id = v.t.id if v.t is not None else None
+        self.r = _ReportFacts(v.r)
+        self.results = [_Outcome(res.status) for res in v.results]
+        self.source_findings, self.notices = v.source_findings, v.notices
+        self._counts = v.counts()
+        concepts = [c["concept"] for c in v.crosswalk.concepts] if v.crosswalk else []
+        self._concepts = {c: v.concept(c) for c in concepts}
+        self._states = {c: v.concept_state(c) for c in concepts}
+        self._source_file = v.source_file()
+        self.lines = None if v.lines is None else []  # whether the source text is there (the text stays behind)
+        self.t = self.crosswalk = self.config = None
+        self.sections = []
+
+    def attach(self, templates: dict, crosswalk, config: SiteConfig) -> "ReportSummary":
+        """Give the summary back what is shared by every report (not carried between processes)."""
+        self.t = templates.get(self.template_id) if self.template_id else None
+        self.crosswalk, self.config = crosswalk, config
+        self.sections = stat_sections(self.t)
+        return self
+
+    def doc(self, page: str = "index") -> str:
+        return urls.report(self.id, page)
+
+    def section_of_row(self, table: str, row: str) -> dict | None:
+        return section_of_row(self.sections, table, row)
+
+    def counts(self) -> dict:
+        return self._counts
+
+    def concept(self, name: str) -> tuple[Decimal | None, str]:
+        return self._concepts.get(name, (None, "not-applicable"))
+
+    def concept_state(self, concept: str) -> tuple:
+        return self._states.get(concept, (None, "not-applicable", []))
+
+    def source_file(self):
+        return self._source_file
+
+
+class _ReportFacts:
+    """The parts of a report's package a summary keeps."""
+
+    def __init__(self, r: Report):
+        self.id, self.folder, self.title = r.id, r.folder, r.title
+        self.descriptor, self.source, self.corrections = r.descriptor, r.source, r.corrections
+
+
+class _Outcome:
+    def __init__(self, status: str):
+        self.status = status
+
+
+def stat_sections(template: Template | None) -> list[dict]:
+    """Pages of a template's statistics tables: one per section, with its tables."""
+    out = []
+    if template is None:
+        return out
+    for sec in template.sections:
+        tables = template.section_tables(sec["key"])
+        if tables:
+            out.append({"n": sec["key"], "title": sec["label"], "tables": tables, "page": f"stats-{sec['key']}"})
+    return out
+
+
+def section_of_row(sections: list[dict], table: str, row: str) -> dict | None:
+    for s in sections:
+        if any(t["key"] == table and any(r["key"] == row for r in rows) for t, rows in s["tables"]):
+            return s
+    return None
 
 
 def concept_value(crosswalk, template: Template | None, numbers: dict, name: str) -> tuple[Decimal | None, str]:

@@ -149,16 +149,8 @@ def value_html(value, state: str) -> str:
 
 
 def concept_state(v: ReportView, concept: str) -> tuple:
-    """A crosswalk figure of a report: (value, state, cells), state printed, corrected or derived (when any of
-    its cells is), missing or not-applicable; cells are the report's cells it sums (those printed in its layout)."""
-    value, state = v.concept(concept)
-    if state == "not-applicable":
-        return None, state, []
-    cells = [c for c in v.crosswalk.cells_for(concept, v.t.id) if (v.stats.get(c) or {}).get("state") not in (None, "absent")]
-    if state == "missing":
-        return None, "missing", cells
-    states = {v.stats[c]["state"] for c in cells}
-    return value, "derived" if "derived" in states else "corrected" if "corrected" in states else "printed", cells
+    """A crosswalk figure of a report: (value, state, cells) (see ReportView.concept_state)."""
+    return v.concept_state(concept)
 
 
 def prose_html(v: ReportView, page: str, p: dict) -> str:

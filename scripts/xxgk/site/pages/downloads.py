@@ -15,11 +15,12 @@ from ..version import data_version
 from ..view import ReportView
 from .indexes import collection_page
 
-DUCKDB_EXAMPLE = f'''import duckdb
+def duckdb_example(crosswalk) -> str:
+    return f'''import duckdb
 
 # 各机关每年收到的申请数（all-statistics.parquet 下载到当前目录）
 print(duckdb.sql("""
-{downloads.EXAMPLE_SQL}
+{downloads.example_sql(crosswalk)}
 """))'''
 
 
@@ -35,7 +36,8 @@ def file_item(doc: str, out: Path, rel_path: str, label: str) -> str:
     return f'<a href="{urls.rel(doc, urls.downloads(rel_path))}">{text(label)}</a>（{text(info)}）'
 
 
-def downloads_page(views: list[ReportView], templates: dict[str, Template], config: SiteConfig, out: Path) -> Page:
+def downloads_page(views: list[ReportView], templates: dict[str, Template], config: SiteConfig, out: Path,
+                   crosswalk=None) -> Page:
     """out: the built downloads folder (sizes and row counts are read from the files themselves)."""
     doc = urls.downloads()
     today = dt.date.today().isoformat()
@@ -61,21 +63,19 @@ def downloads_page(views: list[ReportView], templates: dict[str, Template], conf
              "<code>value</code> 是小数类型，缺失为 NULL；<code>year</code> 是整数。不同统计表格式的行键不同，"
              f"哪些数字可以跨格式比较见<a href=\"{urls.rel(doc, urls.COMPARE)}\">跨格式比较</a>。"
              "例：各机关每年收到的政府信息公开申请数（<code>pip install duckdb</code>）：</p>\n\n",
-             f'<pre><code class="language-python">{text(DUCKDB_EXAMPLE)}</code></pre>\n\n',
-             "## 各报告的数据包\n\n"]
+             f'<pre><code class="language-python">{text(duckdb_example(crosswalk))}</code></pre>\n\n',
+             "## 各报告的数据包\n\n",
+             "<p>每份报告一行：整个数据包（zip，含各 CSV、带 BOM 的 Excel 版、带标签的统计表与原始文件）与它的表结构"
+             "（datapackage.json）。每个文件的单独下载在报告页的“下载”中。</p>\n\n"]
+    rows = []
     for v in sorted(views, key=lambda x: (-x.meta["year"], x.meta["agency_id"])):
         base = f"{v.id}/"
-        files = []
-        for res in v.r.descriptor["resources"]:
-            links = [file_item(doc, out, base + res["path"], res["path"])]
-            links.append(file_item(doc, out, base + res["path"].replace(".csv", ".excel.csv"), "Excel 版"))
-            files.append(f"<li>{text(res.get('title', res['name']))}：{' · '.join(links)}</li>")
-        if (out / base / "statistics-labelled.csv").exists():
-            files.append("<li>统计表（带标签，便于直接分析）：" + file_item(doc, out, base + "statistics-labelled.csv", "statistics-labelled.csv")
-                         + " · " + file_item(doc, out, base + "statistics-labelled.excel.csv", "Excel 版") + "</li>")
-        files.append(f"<li>{file_item(doc, out, base + 'datapackage.json', 'datapackage.json')} · "
-                     f"{file_item(doc, out, base + v.id + '.zip', '整个数据包（zip）')}</li>")
-        parts.append(f'<h3 id="{text(v.id)}">{text(v.r.title)}</h3><ul {NO_INDEX}>{"".join(files)}</ul>\n\n')
+        rows.append(f'<tr id="{text(v.id)}"><td><a href="{urls.rel(doc, v.doc())}">{text(v.meta["agency"])}</a></td>'
+                    f'<td class="num">{text(v.meta["year"])}</td>'
+                    f'<td>{file_item(doc, out, base + v.id + ".zip", "zip")}</td>'
+                    f'<td><a href="{urls.rel(doc, urls.downloads(base + "datapackage.json"))}">datapackage.json</a></td></tr>')
+    parts.append(f'<div class="xxgk-scroll"><table class="sortable cards" {NO_INDEX}><thead><tr><th>机关</th><th>年度</th>'
+                 f'<th>整个数据包</th><th>表结构</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>\n\n')
     parts.append("## 统计表模板\n\n")
     for t in templates.values():
         base = f"templates/{t.id}/"
