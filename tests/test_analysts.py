@@ -109,14 +109,17 @@ def test_bad_bench_sizes_are_a_clear_error(bad):
     assert "--sizes" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_stack_keeps_one_header_and_refuses_a_different_one(tmp_path):
-    from xxgk.downloads import stack
+def test_long_table_is_stacked_by_csvstack_and_joined_by_part(tmp_path):
+    from xxgk.downloads import concat, stack
 
     a, b, c = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv"
     a.write_text("x,y\n1,\"a,b\"\n", encoding="utf-8")
-    b.write_text("x,y\n2,\"多\n行\"", encoding="utf-8")  # no final line end
+    b.write_text("x,y\n2,\"多\n行\"\n", encoding="utf-8")
     c.write_text("y,x\n3,4\n", encoding="utf-8")
-    stack([a, b], tmp_path / "out.csv")
-    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "x,y\n1,\"a,b\"\n2,\"多\n行\"\n"
+    stack([a, b], tmp_path / "part1.csv")  # csvstack: one header, LF line ends
+    assert (tmp_path / "part1.csv").read_text(encoding="utf-8") == "x,y\n1,\"a,b\"\n2,\"多\n行\"\n"
+    stack([], tmp_path / "empty.csv")
+    concat([tmp_path / "part1.csv", tmp_path / "empty.csv", a], tmp_path / "all.csv")
+    assert (tmp_path / "all.csv").read_text(encoding="utf-8") == "x,y\n1,\"a,b\"\n2,\"多\n行\"\n1,\"a,b\"\n"
     with pytest.raises(RuntimeError, match="header"):
-        stack([a, c], tmp_path / "bad.csv")
+        concat([a, c], tmp_path / "bad.csv")

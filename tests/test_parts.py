@@ -116,6 +116,8 @@ def test_one_changed_report_rewrites_only_its_pages_and_the_index_pages(built, t
     by_name = {p.name: p for p in result.parts}
     assert by_name["y2012"].rendered == "dirty"
     assert all(by_name[n].rendered == "" for n in ("y2013-350128", "y2018", "y2024"))  # untouched parts
+    assert by_name["y2012"].loaded == 1  # only the changed part reads its reports; the others keep their summaries
+    assert all(by_name[n].loaded == 0 for n in ("y2013-350128", "y2018", "y2024"))
     after = snapshot(site)
     changed = {k for k in after if k not in before or after[k][1] != before[k][1]}
     assert f"reports/{CHANGED}/index.html" in changed

@@ -14,10 +14,13 @@
   Its source document is the model's with a marker appended (new bytes, new
   sha256, the same extracted text), in a source cache the bench owns
   (``XXGK_SOURCES`` points at it). ``xxgk validate`` must accept every report.
-* Save outputs: the timings of validate, page generation, MkDocs and the bare
-  tools, page sizes, and the two hooks (a one-report update, the search index),
-  in ``build/bench/results.json`` and ``results.md``; ``--update-docs`` copies
-  the figures into docs/architecture.md between its ``bench:`` markers.
+* Save outputs: ``xxgk site`` timed cold (validation, parts, top, assembly,
+  each part's peak memory), then again after a one-report correction; page
+  sizes and the search index (bytes on disk, bytes a first query fetches in
+  headless Chromium); up to 1,000 reports, the single-pass pipeline the parts
+  replaced, on the same data. In ``build/bench/results.json`` and
+  ``results.md``; ``--update-docs`` copies the figures into
+  docs/architecture.md between its ``bench:`` markers.
 
 ``xxgk bench --analysts N`` runs the analysts' benchmark instead (``xxgk.analysts``).
 """
@@ -39,7 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -426,17 +429,6 @@ def _run(cmd: list, env: dict) -> float:
     return time.perf_counter() - start
 
 
-BARE_FRICTIONLESS = """
-import sys
-from pathlib import Path
-from frictionless import Package, system
-bad = 0
-with system.use_context(trusted=True):
-    for folder in sorted(Path(sys.argv[1]).iterdir()):
-        if (folder / "datapackage.yaml").exists():
-            bad += not Package(str(folder / "datapackage.yaml")).validate().valid
-sys.exit(1 if bad else 0)
-"""
 PAGES = ("import sys; from pathlib import Path; from xxgk.site.build import build; "
          "sys.exit(build(check=False, data_dir=Path(sys.argv[1]), out_dir=Path(sys.argv[2])))")
 
@@ -483,34 +475,8 @@ def search_step(run: Run) -> float:
     return _run([sys.executable, "-m", "xxgk", "compact-search", run.site], run.env)
 
 
-def full_rebuild(run: Run, changed: list[str]) -> dict:
-    """What a change costs today: every page generated again and the whole site built again."""
-    return {"pages_s": pages_step(run), "mkdocs_s": mkdocs_step(run, run.site), "search_s": search_step(run)}
-
-
-# Hook (a): how the site is rebuilt after a change. An incremental build replaces this with its own
-# function of the same signature, (run, changed report ids) -> {step: seconds}.
-UPDATE_REBUILD = full_rebuild
-
-
-def measure_one_report_update(run: Run, rebuild=None) -> dict:
-    """Hook (a): change one report (its title, as a correction would), validate it, rebuild, and time it."""
-    rebuild = rebuild or UPDATE_REBUILD
-    reports = sorted((run.data / "reports").iterdir())
-    folder = reports[len(reports) // 2]
-    rows = _read_csv(folder / "report.csv")
-    rows[0]["title"] += "（修订）"
-    _csv(folder / "report.csv", "report", rows)
-    start = time.perf_counter()
-    t_validate, _ = validate_step(run, folder)
-    steps = rebuild(run, [folder.name])
-    total = time.perf_counter() - start
-    return {"update_s": total, "update_validate_s": t_validate, **{f"update_{k}": v for k, v in steps.items()},
-            "update_rebuild": getattr(rebuild, "__name__", str(rebuild))}
-
-
 def measure_search(site: Path) -> dict:
-    """Hook (b): the search index a reader downloads, and the bytes a first query transfers.
+    """The search index a reader downloads, and the bytes a first query transfers.
 
     Calls ``xxgk.site.search.measure(site)`` when it exists (a dict: ``index_bytes``, ``first_query_bytes``,
     and whatever else it measures); otherwise records "not measured". The size of MkDocs' own
@@ -550,76 +516,161 @@ def _report_pages(site: Path, generated: list[dict]) -> dict[str, list[int]]:
     return out
 
 
-def measure(n: int) -> dict:
-    """Generate n reports, validate them, build the site, time every step. Runs in its own process."""
+def site_step(run: Run, work: Path) -> tuple[float, dict]:
+    """`xxgk site` (validate, parts in a worker pool, top, assembly) into run.site; (seconds, last-build.json)."""
+    from .site.parts import LAST_BUILD
+
+    seconds = _run([sys.executable, "-m", "xxgk", "site", "--data", run.data, "--out", run.site, "--work", work], run.env)
+    return seconds, json.loads((work / LAST_BUILD).read_text(encoding="utf-8"))
+
+
+def _part_peaks(build: dict) -> dict:
+    """The largest process of each part: {part: [MiB, which process]}."""
+    out = {}
+    for p in build["parts"]:
+        if p["peaks_mib"]:
+            which = max(p["peaks_mib"], key=p["peaks_mib"].get)
+            out[p["name"]] = [round(p["peaks_mib"][which], 1), which]
+    return out
+
+
+def _change_one_report(run: Run) -> str:
+    """A correction, as a pull request makes one: one report's title gains a word."""
+    reports = sorted((run.data / "reports").iterdir())
+    folder = reports[len(reports) // 2]
+    rows = _read_csv(folder / "report.csv")
+    rows[0]["title"] += "（修订）"
+    _csv(folder / "report.csv", "report", rows)
+    return folder.name
+
+
+def measure(n: int, baseline_max: int = 1000) -> dict:
+    """Generate n reports and build the site with `xxgk site`, cold and after a one-report change; time every
+    phase and record each part's peak memory. Up to baseline_max reports, the single-pass pipeline the parts
+    replaced (pages, one mkdocs build, one search index) is timed on the same data for comparison. Runs in
+    its own process."""
     root = Path(tempfile.mkdtemp(prefix=f"xxgk-bench-{n}-"))
     try:
         data = generate(n, root)
         cache = root / "sources"
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", XXGK_SOURCES=str(cache), XXGK_CACHE=str(root / "cache"))
         run = Run(n, root, data, cache, root / "docs", root / "site", env)
+        work = root / "parts"
         generated = generated_reports(root)
         load = os.getloadavg()[0]
         cpu0 = _children_cpu()
-        peaks = {}  # the largest child so far, after each step: the step that raised it holds the peak
-
-        def peak(step: str) -> None:
-            peaks[step] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-        t_validate, summary = validate_step(run, data)
-        peak("validate")
+        t_site, build = site_step(run, work)
+        cpu = _children_cpu() - cpu0
         t_one, _ = validate_step(run, sorted((data / "reports").iterdir())[-1])
-        t_pages = pages_step(run)
-        peak("pages")
-        t_mkdocs = mkdocs_step(run, run.site)
-        peak("mkdocs")
-        t_search = search_step(run)
-        peak("search")
-        cpu = _children_cpu() - cpu0  # validate, pages, MkDocs, search index: CPU seconds, whatever else runs
-        t_bare_mkdocs = mkdocs_step(run, root / "site-bare", strict=False)
-        t_bare_fl = _run([sys.executable, "-c", BARE_FRICTIONLESS, data / "reports"], env)
-        peak_mib = max(peaks.values())
-        peak_step = next(step for step, mib in peaks.items() if mib == peak_mib)
         htmls = [p for p in run.site.rglob("*.html") if p.name != "404.html"]
         sizes = [p.stat().st_size for p in htmls]
+        site_bytes = sum(p.stat().st_size for p in run.site.rglob("*") if p.is_file())
         by_report = _report_pages(run.site, generated)
-        per_template: dict[str, list[int]] = {}
-        for g in generated:
-            per_template.setdefault(g["template"], []).extend(by_report[g["report"]])
         missing_pages = sorted(r for r, s in by_report.items() if not s)
         search = measure_search(run.site)
-        update = measure_one_report_update(run)
-        total = t_validate + t_pages + t_mkdocs + t_search
-        return {
-            "n": n, "validate_s": t_validate, "pages_s": t_pages, "mkdocs_s": t_mkdocs, "search_s": t_search,
-            "total_s": total, "cpu_s": cpu, "load_1m": load, "load_1m_end": os.getloadavg()[0],
-            "peak_mib": peak_mib, "peak_step": peak_step, "pages": len(htmls),
-            "median_html_kib": statistics.median(sizes) / 1024,
-            "median_report_html_kib": {t: statistics.median(v) / 1024 for t, v in sorted(per_template.items())},
-            "s_per_report": total / n, "one_report_validate_s": t_one,
-            "bare_mkdocs_s": t_bare_mkdocs, "bare_frictionless_s": t_bare_fl,
-            "ratio_to_bare": total / (t_bare_mkdocs + t_bare_fl),
-            "findings": {k: summary.get(k, 0) for k in ("errors", "source_findings", "notices")},
-            "reports_without_pages": missing_pages,
+        changed = _change_one_report(run)
+        t_update, update = site_step(run, work)
+        peaks = _part_peaks(build)
+        report_parts = {k: v for k, v in peaks.items() if k != "top"}
+        row = {
+            "n": n, "total_s": t_site, "s_per_report": t_site / n, "cpu_s": cpu,
+            "load_1m": load, "load_1m_end": os.getloadavg()[0],
+            **{f"{k}_s": v for k, v in build["seconds"].items() if k != "total"},
+            "parts": len(build["parts"]) - 1, "files": build["files"], "pages": len(htmls),
+            "median_html_kib": statistics.median(sizes) / 1024, "site_mib": site_bytes / 2**20,
+            "part_peaks": peaks,
+            "max_part_peak_mib": max((v[0] for v in report_parts.values()), default=0.0),
+            "top_peak_mib": peaks.get("top", [0.0, ""])[0],
+            "update_s": t_update, "update_changed": changed,
+            **{f"update_{k}_s": v for k, v in update["seconds"].items() if k != "total"},
+            "update_parts": [p["name"] for p in update["parts"] if p["rendered"]],
+            "one_report_validate_s": t_one, "reports_without_pages": missing_pages,
             "templates": sorted({g["template"] for g in generated}),
-            "models": sorted({g["model"] for g in generated}),
-            **search, **update,
+            **search,
         }
+        if n <= baseline_max:  # the single-pass pipeline on the same data (now with the one change)
+            t_validate, _ = validate_step(replace(run, env=dict(env, XXGK_NO_CACHE="1")), data)  # as it ran: no cache
+            t_pages = pages_step(run)
+            t_mkdocs = mkdocs_step(run, root / "site-single")
+            run.site = root / "site-single"
+            t_search = search_step(run)
+            row["single_s"] = t_validate + t_pages + t_mkdocs + t_search
+            row["single_steps_s"] = {"validate": t_validate, "pages": t_pages, "mkdocs": t_mkdocs, "search": t_search}
+            row["speedup"] = row["single_s"] / t_site
+        return row
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _htmls(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")}
+
+
+def renderers(n: int = 200) -> dict:
+    """MkDocs (full, with and without the project's hook; --dirty after one page changes) against Zensical,
+    which reads the same mkdocs.yml, on the pages of n generated reports: seconds, and whether the output is
+    the same (the same pages, the same bytes)."""
+    from .site.material import config_for
+
+    root = Path(tempfile.mkdtemp(prefix=f"xxgk-renderers-{n}-"))
+    try:
+        data = generate(n, root)
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", XXGK_SOURCES=str(root / "sources"), XXGK_CACHE=str(root / "cache"))
+        run = Run(n, root, data, root / "sources", root / "docs", root / "site", env)
+        pages_step(run)
+        render = [sys.executable, "-m", "xxgk.site.render"]
+        for name in ("hooks", "plain"):
+            (root / name).mkdir()
+        with_hooks, plain = config_for(run.docs, root / "hooks"), config_for(run.docs, root / "plain", hooks=False)
+        zcfg = config_for(run.docs, root, hooks=False)  # Zensical wants docs and site inside the config's folder
+        doc = yaml.safe_load(zcfg.read_text(encoding="utf-8"))
+        doc["site_dir"], doc["docs_dir"] = "site-zensical", "docs"  # relative: Zensical panics on absolute paths
+        custom = (doc.get("theme") or {}).get("custom_dir")
+        if custom:
+            shutil.copytree(custom, root / "overrides")
+            doc["theme"]["custom_dir"] = "overrides"
+        zcfg.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        out = {"n": n, "pages": 0}
+        out["mkdocs_s"] = _run(render + [plain, root / "site-plain"], env)
+        out["mkdocs_hooks_s"] = _run(render + [with_hooks, root / "site-hooks"], env)
+        plain_pages, hook_pages = _htmls(root / "site-plain"), _htmls(root / "site-hooks")
+        out["pages"] = len(plain_pages)
+        out["hooks_identical"] = plain_pages == hook_pages
+        zensical = Path(sys.executable).with_name("zensical")
+        started = time.perf_counter()
+        z = subprocess.run([str(zensical), "build", "--strict", "--clean", "-f", str(zcfg)], capture_output=True, text=True,
+                           env=env, cwd=root)
+        out["zensical_s"] = time.perf_counter() - started
+        out["zensical_exit"] = z.returncode
+        out["zensical_log"] = (z.stdout + z.stderr)[-600:]
+        z_pages = _htmls(root / "site-zensical") if (root / "site-zensical").is_dir() else {}
+        out["zensical_pages"] = len(z_pages)
+        out["zensical_missing_pages"] = len(set(plain_pages) - set(z_pages))
+        out["zensical_identical_pages"] = sum(1 for k, v in z_pages.items() if plain_pages.get(k) == v)
+        out["zensical_has_search"] = (root / "site-zensical" / "search").is_dir()
+        # One page changes, as a correction would change it: MkDocs --dirty and Zensical's own cache.
+        page = sorted((run.docs / "reports").glob("*/index.md"))[n // 2]
+        page.write_text(page.read_text(encoding="utf-8") + "\n\n修订。\n", encoding="utf-8")
+        out["mkdocs_dirty_s"] = _run(render + [with_hooks, root / "site-hooks", "--dirty"], env)
+        started = time.perf_counter()
+        subprocess.run([str(zensical), "build", "-f", str(zcfg)], capture_output=True, env=env, cwd=root)
+        out["zensical_again_s"] = time.perf_counter() - started
+        return out
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
 # --- results --------------------------------------------------------------------------------------------
 
-COLUMNS = [("n", "N", "{:d}"), ("validate_s", "validate s", "{:.1f}"), ("pages_s", "pages s", "{:.1f}"),
-           ("mkdocs_s", "mkdocs s", "{:.1f}"), ("search_s", "search index s", "{:.1f}"), ("total_s", "total s", "{:.1f}"),
-           ("cpu_s", "CPU s", "{:.1f}"), ("load_1m", "load", "{:.1f}"), ("peak_mib", "peak MiB", "{:.0f}"),
-           ("pages", "pages", "{:d}"), ("median_html_kib", "median page KiB", "{:.1f}"),
-           ("s_per_report", "s/report", "{:.3f}"), ("one_report_validate_s", "validate 1 report s", "{:.2f}"),
-           ("update_s", "update 1 report s", "{:.1f}"), ("search_index_mib", "search index MiB", "{:.2f}"),
-           ("first_query_bytes", "first query KiB", "{:.0f}"),
-           ("bare_mkdocs_s", "bare mkdocs s", "{:.1f}"), ("bare_frictionless_s", "bare frictionless s", "{:.1f}"),
-           ("ratio_to_bare", "total / bare", "{:.2f}")]
+COLUMNS = [("n", "N", "{:d}"), ("parts", "parts", "{:d}"), ("validate_s", "validate s", "{:.1f}"),
+           ("generate_s", "parts generated s", "{:.1f}"), ("top_s", "top s", "{:.1f}"),
+           ("render_s", "render wait s", "{:.1f}"), ("assemble_s", "assemble s", "{:.1f}"),
+           ("total_s", "total s", "{:.1f}"), ("s_per_report", "s/report", "{:.3f}"), ("cpu_s", "CPU s", "{:.0f}"),
+           ("max_part_peak_mib", "peak per part MiB", "{:.0f}"), ("top_peak_mib", "peak top MiB", "{:.0f}"),
+           ("update_s", "update 1 report s", "{:.1f}"), ("one_report_validate_s", "validate 1 report s", "{:.2f}"),
+           ("pages", "pages", "{:d}"), ("site_mib", "site MiB", "{:,.0f}"), ("search_index_mib", "search index MiB", "{:.1f}"),
+           ("first_query_bytes", "first query KiB", "{:.0f}"), ("single_s", "single-pass s", "{:.1f}"),
+           ("speedup", "speed-up", "{:.1f}×")]
 
 
 def _cell(value, pattern: str, key: str) -> str:
@@ -637,64 +688,65 @@ def table(rows: list[dict]) -> str:
     return "\n".join([head, sep, *body])
 
 
-STEP_ZH = {"validate": "xxgk validate", "pages": "xxgk build 生成页面", "mkdocs": "mkdocs build", "search": "xxgk search-index"}
+def part_table(row: dict) -> str:
+    """Each part's peak memory at one N (the largest process of the part: worker, mkdocs or pagefind)."""
+    lines = [f"| 分卷（N = {row['n']:,}） | 峰值内存 | 进程 |", "| --- | ---: | --- |"]
+    for name, (mib, which) in sorted(row.get("part_peaks", {}).items(), key=lambda kv: -kv[1][0]):
+        lines.append(f"| {name} | {mib:.0f} MiB | {which} |")
+    return "\n".join(lines)
 
 
 def findings_zh(rows: list[dict]) -> list[str]:
     """The figures the architecture page states, worked out from the rows (never typed by hand)."""
-    by_n = {r["n"]: r for r in rows}
     first, last = rows[0], rows[-1]
     out = []
-    if 10 in by_n and last["n"] > 10:
-        out.append(f"**每份报告的成本**：从 10 份到 {last['n']:,} 份，每份报告的耗时由 {by_n[10]['s_per_report']:.2f} 秒变为 "
-                   f"{last['s_per_report']:.2f} 秒（{last['s_per_report'] / by_n[10]['s_per_report']:.2f} 倍）。")
-    out.append(f"**与裸工具相比**：{last['n']:,} 份时，整个流程（校验 + 生成页面 + MkDocs + 搜索索引）耗时是"
-               f"“裸 `mkdocs build` + 裸 Frictionless 校验（单进程）”的 {last['ratio_to_bare']:.2f} 倍。")
     if len(rows) > 1:
-        out.append(f"**页面大小**：{last['n']:,} 份时页面 HTML 中位数是 {first['n']:,} 份时的 "
-                   f"{last['median_html_kib'] / first['median_html_kib']:.2f} 倍。")
-    out.append(f"**校验一份改动的报告**（合并请求的情形）约 {last['one_report_validate_s']:.1f} 秒，与总数无关；"
-               f"**改动一份报告后重建整个站点**，{last['n']:,} 份时需 {_cell(last.get('update_s'), '{:.0f}', 'update_s')} 秒"
-               f"（重建方式：`{last.get('update_rebuild', '')}`）。")
-    out.append(f"**峰值内存**：{last['n']:,} 份时 {last['peak_mib']:.0f} MiB（最大的单个进程"
-               + (f"：{STEP_ZH.get(last['peak_step'], last['peak_step'])}" if last.get("peak_step") else "") + "）。")
+        out.append(f"**每份报告的成本**：从 {first['n']:,} 份到 {last['n']:,} 份，完整构建每份报告的耗时由 "
+                   f"{first['s_per_report']:.3f} 秒变为 {last['s_per_report']:.3f} 秒"
+                   f"（{last['s_per_report'] / first['s_per_report']:.2f} 倍）。")
+    for r in rows:
+        if r.get("single_s"):
+            out.append(f"**分卷构建与单遍构建**：{r['n']:,} 份时 `xxgk site` 用 {r['total_s']:.0f} 秒，"
+                       f"同一数据的单遍流程（校验、生成页面、一次 mkdocs build、一个搜索索引）用 {r['single_s']:.0f} 秒，"
+                       f"单遍用时是分卷构建的 {r['speedup']:.1f} 倍。")
+    out.append("**改动一份报告**：" + "；".join(
+        f"{r['n']:,} 份时重建并组装整个站点用 {r['update_s']:.1f} 秒（重新渲染的分卷：{'、'.join(r.get('update_parts', [])) or '无'}）"
+        for r in rows) + "。")
+    out.append(f"**校验一份改动的报告**（合并请求的情形）约 {last['one_report_validate_s']:.1f} 秒，与总数无关。")
+    out.append("**每个分卷的峰值内存**（最大的单个进程）：" + "；".join(
+        f"{r['n']:,} 份时报告分卷最多 {r['max_part_peak_mib']:.0f} MiB，top 分卷 {r['top_peak_mib']:.0f} MiB" for r in rows) + "。")
+    if isinstance(last.get("site_mib"), float):
+        per = last["site_mib"] / last["n"]
+        out.append(f"**网站大小**：{last['n']:,} 份时构建好的网站共 {last['site_mib']:,.0f} MiB，每份报告约 {per:.2f} MiB"
+                   f"（页面、下载文件与压缩包、搜索索引）；GitHub Pages 发布的网站不得超过 1 GB，"
+                   f"按这一比例约 {1e9 / 2**20 / per:,.0f} 份报告时就到上限。")
     idx, first_q = last.get("search_index_mib"), last.get("first_query_bytes")
     if isinstance(idx, float) or isinstance(first_q, (int, float)):
-        out.append("**搜索**：" + (f"{last['n']:,} 份时索引在磁盘上共 {idx:.2f} MiB" if isinstance(idx, float) else "索引大小未测量")
+        out.append("**搜索**：" + (f"{last['n']:,} 份时索引在磁盘上共 {idx:.1f} MiB" if isinstance(idx, float) else "索引大小未测量")
                    + (f"，读者第一次查询传输 {first_q / 1024:.0f} KiB（查询只取它用到的索引分块）"
                       if isinstance(first_q, (int, float)) else "，第一次查询传输的字节数未测量") + "。")
     else:
-        out.append("**搜索**：未测量（`xxgk.site.search.measure` 不存在或没有运行）。")
+        out.append("**搜索**：未测量（" + str(last.get("search_error", "没有浏览器或没有运行")) + "）。")
     return out
 
 
 def extrapolation(rows: list[dict], memory_gib: float = 0) -> str:
-    """Linear extrapolation from the two largest N: build time, peak memory, search index; and the N at which
-    the peak reaches the machine's memory."""
+    """Linear extrapolation from the two largest N: build time on this machine, and the per-part memory (which
+    depends on a part's size, capped by the split, not on N)."""
     if len(rows) < 2:
         return ""
     a, b = rows[-2], rows[-1]
     dn = b["n"] - a["n"]
-    slope = {k: (b[k] - a[k]) / dn for k in ("total_s", "peak_mib")}
-    idx = isinstance(a.get("search_index_mib"), float) and isinstance(b.get("search_index_mib"), float)
-    lines = ["| 报告数 | 构建时间 | 峰值内存 | 搜索索引 |", "| ---: | ---: | ---: | ---: |"]
-    for n in (b["n"], 10_000, 100_000):
-        t = b["total_s"] + slope["total_s"] * (n - b["n"])
-        mem = b["peak_mib"] + slope["peak_mib"] * (n - b["n"])
-        ix = (b["search_index_mib"] + (b["search_index_mib"] - a["search_index_mib"]) / dn * (n - b["n"])) if idx else None
-        lines.append(f"| {n:,} | {_duration(t)} | {_memory(mem)} | " + (f"约 {ix:,.0f} MiB |" if ix is not None else "— |"))
-    if memory_gib and slope["peak_mib"] > 0:
-        at = b["n"] + (memory_gib * 1024 - b["peak_mib"]) / slope["peak_mib"]
-        lines += ["", f"按这一斜率，峰值内存在约 {max(at, b['n']):,.0f} 份报告时达到本机的 {memory_gib:.0f} GiB 内存。"]
+    slope = (b["total_s"] - a["total_s"]) / dn
+    lines = ["| 报告数 | 完整构建（本机 2 核） | 每份报告 | 每个分卷的峰值内存 |", "| ---: | ---: | ---: | ---: |"]
+    for n in (b["n"], 100_000, 1_000_000):
+        t = b["total_s"] + slope * (n - b["n"])
+        lines.append(f"| {n:,} | {_duration(t)} | {t / n:.3f} 秒 | 约 {b['max_part_peak_mib']:.0f} MiB（分卷大小有上限） |")
     return "\n".join(lines)
 
 
 def _duration(s: float) -> str:
     return f"约 {s / 60:.0f} 分钟" if s < 3 * 3600 else f"约 {s / 3600:.0f} 小时"
-
-
-def _memory(mib: float) -> str:
-    return f"约 {mib:.0f} MiB" if mib < 1024 else f"约 {mib / 1024:.1f} GiB"
 
 
 def machine() -> dict:
@@ -709,6 +761,7 @@ def results_markdown(rows: list[dict], info: dict) -> str:
     parts = [f"在 {info['cores']} 核、{info['memory_gib']} GiB 的机器上测得（{info['date']}，提交 `{info['commit']}`，"
              f"Python {info['python']}；模板：{'、'.join(rows[-1]['templates'])}）。", "", table(rows), ""]
     parts += [f"- {s}" for s in findings_zh(rows)]
+    parts += ["", part_table(rows[-1])]
     extra = extrapolation(rows, info.get("memory_gib", 0))
     if extra:
         parts += ["", f"按最大两个 N 的斜率线性外推：", "", extra]
@@ -724,21 +777,145 @@ def write_results(rows: list[dict], out: Path = RESULTS) -> tuple[Path, Path]:
     return out / "results.md", out / "results.json"
 
 
-BEGIN = "<!-- bench:begin: written by `xxgk bench --update-docs` from build/bench/results.json; do not edit -->"
-END = "<!-- bench:end -->"
-MARKED = re.compile(r"<!-- bench:begin\b[^>]*-->.*?<!-- bench:end -->", re.S)
+def renderers_markdown(r: dict) -> str:
+    """The renderer comparison for the architecture page."""
+    same = "相同" if r["hooks_identical"] else "不同"
+    z_ok = r["zensical_exit"] == 0
+    lines = [f"同一批页面（{r['n']:,} 份生成的报告，{r['pages']:,} 个页面），同一个 `mkdocs.yml`：", "",
+             "| 渲染方式 | 秒 | 输出 |", "| --- | ---: | --- |",
+             f"| `mkdocs build --strict`（不带本项目的钩子） | {r['mkdocs_s']:.1f} | 基准 |",
+             f"| `mkdocs build --strict` + `mkdocs_hooks.py` | {r['mkdocs_hooks_s']:.1f} | 与基准逐字节{same} |",
+             f"| 改动一页后 `mkdocs build --dirty`（`xxgk.site.render`） | {r['mkdocs_dirty_s']:.1f} | 只重写改动的页面 |",
+             f"| `zensical build --strict --clean`（0.0.73） | {r['zensical_s']:.1f} | "
+             + (f"{r['zensical_pages']:,} 个页面，缺 {r['zensical_missing_pages']:,} 个，与基准逐字节相同的 "
+                f"{r['zensical_identical_pages']:,} 个" if z_ok else f"失败（退出码 {r['zensical_exit']}）") + " |",
+             f"| 改动一页后再次 `zensical build` | {r['zensical_again_s']:.1f} | 它自己的缓存 |"]
+    return "\n".join(lines) + "\n"
 
 
-def update_docs(results: Path = RESULTS / "results.json", page: Path = ARCHITECTURE) -> Path:
-    """Put the latest results into the architecture page, between its bench markers."""
-    if not results.is_file():
-        raise UserError(f"没有测量结果 {paths.rel(results)}：先运行 xxgk bench --sizes 1,10,100,1000")
-    doc = json.loads(results.read_text(encoding="utf-8"))
+def save_results(name: str, result: dict, markdown) -> int:
+    """A side measurement's JSON and its Markdown, in build/bench; the Markdown printed too."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    text = markdown(result)
+    (RESULTS / f"{name}.md").write_text(text, encoding="utf-8")
+    sys.stdout.write(text)
+    print(f"\n结果：{paths.rel(RESULTS / (name + '.md'))}")
+    return 0
+
+
+def renderers_main(n: int) -> int:
+    return save_results("renderers", renderers(n), renderers_markdown)
+
+
+def batch_bench(workers: tuple[int, ...] = (1, 2), scans: int = 2) -> dict:
+    """`xxgk import --batch` on the real sources: every curated report's source document in the cache, plus
+    ``scans`` image-only copies of each text-layer PDF (rendered here, so OCR runs), once per worker count.
+    Returns per run: wall seconds, and seconds / CPU seconds per report and per page by kind of source."""
+    from .importer import batch
+    from .importer.readers.pdf_ocr import image_only_pdf
+
+    root = Path(tempfile.mkdtemp(prefix="xxgk-batch-bench-"))
+    try:
+        rows = []
+        for folder in model.report_folders():
+            rep = model.load_report(folder)
+            own = sources.find(rep.source) if rep.source else None
+            if own is None:
+                continue
+            meta = {k: rep.meta.get(k, "") for k in ("agency", "region_code", "region")}
+            rows.append({"source": str(own), "id": rep.id, **meta})
+            if rep.source.get("kind") == "pdf-text":
+                scan = image_only_pdf(own, root / f"{rep.id}-scan.pdf")
+                rows += [{"source": str(scan), "id": f"{rep.id}-scan{i}", **meta} for i in range(1, scans + 1)]
+        if not rows:
+            raise UserError("原始文件缓存里没有任何已整理报告的原始文件：批量导入无从测量（设置 XXGK_SOURCES）")
+        out = {"items": len(rows), "runs": []}
+        for n in workers:
+            run_dir = root / f"w{n}"
+            run_dir.mkdir()
+            manifest = run_dir / "manifest.csv"
+            with manifest.open("w", encoding="utf-8", newline="") as fh:
+                w = csv.DictWriter(fh, fieldnames=["source", "id", "agency", "region_code", "region"])
+                w.writeheader()
+                w.writerows(rows)
+            result = batch.run_batch(manifest, out_dir=run_dir / "drafts", workers=n, progress=False)
+            kinds: dict[str, dict] = {}
+            for r in result.rows:
+                if r["outcome"] != batch.DRAFT:
+                    continue
+                k = kinds.setdefault(r.get("kind") or "?", {"reports": 0, "pages": 0, "seconds": 0.0, "cpu_seconds": 0.0})
+                k["reports"] += 1
+                k["pages"] += int(r.get("pages") or 0)
+                k["seconds"] += float(r.get("seconds") or 0)
+                k["cpu_seconds"] += float(r.get("cpu_seconds") or 0)
+            out["runs"].append({"workers": result.workers, "wall_s": result.wall_seconds, "counts": dict(result.counts()),
+                                "kinds": kinds})
+        return out
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def batch_markdown(b: dict) -> str:
+    lines = [f"真实原始文件 {b['items']} 份（每份已整理报告的原始文件，另把有文字层的 PDF 渲染成只有图像的扫描件，"
+             "走 OCR），用 `xxgk import --batch` 在本机的 Dask LocalCluster 上导入：", "",
+             "| worker | 墙钟 秒 | 原始文件 | 份数 | 页数 | 每份 秒 | 每页 秒 | 每页 CPU 秒 |",
+             "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for run in b["runs"]:
+        for kind, k in sorted(run["kinds"].items()):
+            per_page = f"{k['seconds'] / k['pages']:.2f}" if k["pages"] else "—"
+            cpu_page = f"{k['cpu_seconds'] / k['pages']:.2f}" if k["pages"] else "—"
+            lines.append(f"| {run['workers']} | {run['wall_s']:.1f} | {kind} | {k['reports']} | {k['pages'] or '—'} | "
+                         f"{k['seconds'] / k['reports']:.2f} | {per_page} | {cpu_page} |")
+    if len(b["runs"]) > 1:
+        a, z = b["runs"][0], b["runs"][-1]
+        lines += ["", f"{z['workers']} 个 worker 的墙钟时间是 {a['workers']} 个的 {z['wall_s'] / a['wall_s']:.2f} 倍"
+                      f"（加速 {a['wall_s'] / z['wall_s']:.2f} 倍）。"]
+    return "\n".join(lines) + "\n"
+
+
+def batch_main() -> int:
+    return save_results("batch", batch_bench(), batch_markdown)
+
+
+# The architecture page's measured blocks: marker name -> (the results file under build/bench, the command that
+# writes it, how the block is written from it). The block is written from the JSON each time, so the page's wording
+# follows the code without measuring again.
+def _blocks() -> dict:
+    from . import analysts
+
+    return {"bench": ("results.json", "xxgk bench --sizes 1000,10000", lambda d: results_markdown(d["rows"], d["machine"])),
+            "renderers": ("renderers.json", "xxgk bench --renderers 250", renderers_markdown),
+            "batch": ("batch.json", "xxgk bench --batch", batch_markdown),
+            "analysts": ("analysts.json", "xxgk bench --analysts 100000", analysts.markdown)}
+
+
+def _marked(name: str) -> re.Pattern:
+    return re.compile(rf"<!-- {name}:begin\b[^>]*-->.*?<!-- {name}:end -->", re.S)
+
+
+def update_docs(results: Path = RESULTS, page: Path = ARCHITECTURE) -> Path:
+    """Put the latest measurements into the architecture page, each between its markers
+    (``<!-- bench:begin … -->`` … ``<!-- bench:end -->``, and so on for each block)."""
+    results = results.parent if results.suffix == ".json" else results
     text = page.read_text(encoding="utf-8")
-    if not MARKED.search(text):
-        raise UserError(f"{paths.rel(page)} 里没有标记 <!-- bench:begin --> … {END}：在放测量结果的位置加上这两行")
-    block = f"{BEGIN}\n\n{results_markdown(doc['rows'], doc['machine'])}\n{END}"
-    page.write_text(MARKED.sub(lambda _: block, text, count=1), encoding="utf-8")
+    done = 0
+    for name, (file, command, render) in _blocks().items():
+        marked = _marked(name)
+        if not marked.search(text):
+            raise UserError(f"{paths.rel(page)} 里没有标记 <!-- {name}:begin --> … <!-- {name}:end -->：在放测量结果的位置加上这两行")
+        source = results / file
+        if not source.is_file():
+            print(f"注意：没有 {paths.rel(source)}（先运行 {command}），{name} 一节保持原样")
+            continue
+        body = render(json.loads(source.read_text(encoding="utf-8"))).strip()
+        block = (f"<!-- {name}:begin: written by `xxgk bench --update-docs` from build/bench/{file} "
+                 f"(`{command}`); do not edit -->\n\n{body}\n\n<!-- {name}:end -->")
+        text = marked.sub(lambda _: block, text, count=1)
+        done += 1
+    if not done:
+        raise UserError(f"没有测量结果 {paths.rel(results)}：先运行 xxgk bench --sizes 1000,10000")
+    page.write_text(text, encoding="utf-8")
     return page
 
 

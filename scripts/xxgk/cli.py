@@ -98,10 +98,18 @@ def cmd_bench(args) -> int:
         from .analysts import main as analysts_main, parse_reports
 
         return analysts_main(parse_reports(args.analysts), keep=args.keep)
+    if args.batch:
+        from .bench import batch_main
+
+        return batch_main()
+    if args.renderers is not None:
+        from .bench import renderers_main
+
+        return renderers_main(parse_sizes(args.renderers)[0])
     if args.update_docs and args.sizes is None:
         print(f"已更新 {update_docs()}")
         return 0
-    return bench_main(parse_sizes(args.sizes if args.sizes is not None else "1,10,100,1000"), update=args.update_docs)
+    return bench_main(parse_sizes(args.sizes if args.sizes is not None else "1000,10000"), update=args.update_docs)
 
 
 def cmd_new(args) -> int:
@@ -254,11 +262,15 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="用 N 份生成的报告构建网站并测量耗时、内存与页面大小（不改动 data/）；"
                                      "结果写到 build/bench/results.md 与 results.json")
-    p.add_argument("--sizes", default=None, help="逗号分隔的 N（正整数），例如 1,200；默认 1,10,100,1000")
+    p.add_argument("--sizes", default=None, help="逗号分隔的 N（正整数），例如 1,200；默认 1000,10000")
     p.add_argument("--update-docs", action="store_true",
                    help="把最新的测量结果写进 docs/architecture.md 的 bench 标记之间（不给 --sizes 时只做这一步）")
     p.add_argument("--analysts", metavar="N", default=None,
                    help="改为测量分析者的用法：N 份合成报告的长表写成按年份分区的 Parquet，计时 DuckDB 查询")
+    p.add_argument("--renderers", metavar="N", default=None,
+                   help="改为比较渲染器：N 份生成报告的页面，分别用 mkdocs build（带与不带钩子、--dirty）与 Zensical 渲染")
+    p.add_argument("--batch", action="store_true",
+                   help="改为测量批量导入：真实原始文件（含渲染出的扫描件）用 1 个与 2 个 worker 导入，每份、每页的秒数")
     p.add_argument("--keep", metavar="DIR", default=None, help="--analysts：把生成的 Parquet 留在 DIR（默认测完删除）")
     p.set_defaults(func=cmd_bench)
     return parser

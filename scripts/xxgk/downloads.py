@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import os
 import json
 import shutil
 import sys
@@ -162,17 +163,39 @@ def write_labelled(report: Report, template: Template, out_dir: Path) -> Path:
 
 
 def stack(paths_: list[Path], out: Path) -> None:
-    """Stack CSV files with the same header into one file, byte for byte: the header once, then each file's
-    records. The files are the project's own labelled tables (LF line ends, one header), so no parsing is needed;
-    a file whose header differs is an error, not a silent misalignment."""
+    """Stack CSV files with one header into one file, with csvkit's csvstack (no type inference), written aside
+    and renamed into place.
+
+    csvstack runs in its own process: csvkit's utilities set process-wide state when they start (SIGPIPE to
+    its default, which kills a long-lived process such as a test run; sys.excepthook), and cannot start
+    outside the main thread."""
+    import subprocess
+
+    tmp = out.with_name(f".{out.name}.new")
     if not paths_:
-        out.write_text("", encoding="utf-8")
-        return
+        tmp.write_text("", encoding="utf-8")
+    else:
+        with tmp.open("wb") as fh:
+            done = subprocess.run([sys.executable, "-m", "csvkit.utilities.csvstack", *map(str, paths_)],
+                                  stdout=fh, stderr=subprocess.PIPE)
+        if done.returncode:
+            tmp.unlink(missing_ok=True)
+            raise RuntimeError(f"csvstack failed: {done.stderr.decode('utf-8', 'replace')[-2000:]}")
+        # csvstack writes CRLF line ends (csv.writer's default); the project writes LF everywhere
+        tmp.write_bytes(tmp.read_bytes().replace(b"\r\n", b"\n"))
+    os.replace(tmp, out)
+
+
+def concat(paths_: list[Path], out: Path) -> None:
+    """Join tables that csvstack has already stacked (one per part of the site), byte for byte: the header once,
+    then each file's records. Their headers must be the same: a different one is an error, not a misalignment."""
     header = None
     with out.open("wb") as fh:
         for path in paths_:
             with open(path, "rb") as src:
                 first = src.readline()
+                if not first:
+                    continue  # an empty stack (a part without statistics)
                 if header is None:
                     header = first
                     fh.write(first)
@@ -184,12 +207,13 @@ def stack(paths_: list[Path], out: Path) -> None:
             fh.write(body)
 
 
-def write_long_tables(labelled: list[Path], concept_rows: list[list[str]], out_dir: Path) -> None:
+def write_long_tables(stacked: list[Path], concept_rows: list[list[str]], out_dir: Path) -> None:
     """all-statistics (every value, labelled) and all-concepts (every comparable figure), as CSV, Excel CSV,
-    Parquet and a data package."""
+    Parquet and a data package. stacked: the reports' labelled statistics, stacked by ``stack`` (one file per
+    part of the site, or one for all)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    stack(labelled, out_dir / "all-statistics.csv")
-    if not labelled:
+    concat(stacked, out_dir / "all-statistics.csv")
+    if not (out_dir / "all-statistics.csv").stat().st_size:
         write_csv(out_dir / "all-statistics.csv", LABELLED_FIELDS, [])
     write_csv(out_dir / "all-concepts.csv", CONCEPT_FIELDS, concept_rows)
     resources = []

@@ -235,10 +235,17 @@ def write_report(v: ReportView, out: Path) -> int:
     return writer.count
 
 
-def write_top(inp: Inputs, out: Path, files: Overlay) -> int:
+def long_table_order(v) -> tuple:
+    """The order of the reports in the long table: by year, region code, id. A site built in parts (by year, split
+    by region prefix) stacks each part in this order and joins the parts in name order: the same table."""
+    return (int(v.meta["year"]), str(v.meta["region_code"]), v.id)
+
+
+def write_top(inp: Inputs, out: Path, files: Overlay, stacked: list[Path] | None = None) -> int:
     """Everything that is not one report's: hand-written pages, indexes, agencies, codebook, comparisons, the long
     tables and the catalogue, into the docs folder out. files finds a published file wherever it was written (the
-    reports' downloads are in out, or in the parts' folders); returns the page count."""
+    reports' downloads are in out, or in the parts' folders); stacked, the reports' labelled statistics already
+    stacked (by part), else they are stacked here. Returns the page count."""
     writer = Writer(out)
     for name in HAND_WRITTEN:
         src = paths.DOCS / name
@@ -248,8 +255,13 @@ def write_top(inp: Inputs, out: Path, files: Overlay) -> int:
             shutil.copyfile(src, out / name)
     views, config, crosswalk, templates = inp.views, inp.config, inp.crosswalk, inp.templates
     dl = out / "downloads"
-    labelled = [p.path for p in (files / urls.report_download(v.id, "statistics-labelled.csv") for v in views)
-                if p.is_file()]
+    scratch = None
+    if stacked is None:
+        labelled = [p.path for p in (files / urls.report_download(v.id, "statistics-labelled.csv")
+                                     for v in sorted(views, key=long_table_order)) if p.is_file()]
+        scratch = Path(tempfile.mkdtemp(prefix="xxgk-stack-"))
+        stacked = [scratch / "all-statistics.csv"]
+        downloads.stack(labelled, stacked[0])
     concept_rows = [row for v in views for row in concept_table(v, crosswalk)]
     for t in templates.values():
         downloads.write_package_downloads(t.folder, t.descriptor, t.id, dl / "templates" / t.id)
@@ -257,7 +269,11 @@ def write_top(inp: Inputs, out: Path, files: Overlay) -> int:
     if crosswalk:
         cw_desc = model.load_descriptor(paths.find_descriptor(crosswalk_dir))
         downloads.write_package_downloads(crosswalk_dir, cw_desc, "crosswalk", dl / "crosswalk")
-    downloads.write_long_tables(labelled, concept_rows, dl)
+    try:
+        downloads.write_long_tables(stacked, concept_rows, dl)
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
     publish_schemas(inp.data_dir / "schemas", out / "schemas")
     writer.page(indexes.reports_index(views, config))
     writer.page(indexes.home_page(views, config, inp.agencies, inp.drafts))

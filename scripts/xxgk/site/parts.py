@@ -36,18 +36,19 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
-from .. import paths, vcache
+from .. import downloads, paths, vcache
 from ..findings import ERROR, render_text
 from ..model import UserError
 from ..peak import Watch, vm_hwm_mib
 from . import catalogue, search, urls
-from .build import SCRATCH_PREFIX, Inputs, Overlay, _report_of, build_lock, write_report, write_top
+from .build import SCRATCH_PREFIX, Inputs, Overlay, _report_of, build_lock, long_table_order, write_report, write_top
 from .config import _Loader
 from .view import ReportView
 
@@ -111,6 +112,14 @@ class Keys:
         self.base = _sha(vcache.code_version(), repr(config), _tree_digest(data_dir / "crosswalk"),
                          _tree_digest(data_dir / "schemas"))
         self.templates = {tid: _tree_digest(t.folder) for tid, t in templates.items()}
+
+    def inputs(self, folder: Path, findings: list) -> str:
+        """What a report's summary and pages are made from, read without loading the report: its files, every
+        template, the shared data and code, its findings, the date of its last commit (whether the cache holds
+        its source is checked beside this, see _unchanged_part)."""
+        return _sha(self.base, folder.name, _tree_digest(folder), sorted(self.templates.items()),
+                    json.dumps([f.to_dict() for f in findings], ensure_ascii=False, sort_keys=True),
+                    catalogue._last_changes(str(folder.parent)).get(folder.name) or "")
 
     def report(self, v: ReportView) -> str:
         # The source's bytes are named by their sha256 in the descriptor (part of the folder's digest); what
@@ -201,6 +210,7 @@ class Part:
     seconds: dict = field(default_factory=dict)
     peaks: dict = field(default_factory=dict)  # MiB, by process: the part's worker, MkDocs, Pagefind
     rendered: str = ""  # "full", "dirty" or "" (nothing to do)
+    loaded: int = 0  # reports read in full by this build (0: none changed, their summaries were kept)
     state: dict = field(default_factory=dict)
     previous: str | None = None  # the rendering key when this build began (None: the site may not match the docs)
 
@@ -330,13 +340,57 @@ def remove_reports(part: Part, ids: set[str]) -> None:
             shutil.rmtree(part.docs / prefix, ignore_errors=True)
 
 
+def _save_summaries(root: Path, entries: dict) -> None:
+    """The part's report summaries with the inputs they were made from (a pickle of the project's own objects,
+    in the build folder: never read from anywhere else)."""
+    import pickle
+
+    tmp = root / f".{SUMMARIES}.new"
+    tmp.write_bytes(pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, root / SUMMARIES)
+
+
+def _unchanged_part(job: "PartJob", inputs: dict) -> Part | None:
+    """The part as the last build left it, when none of its reports changed (the same reports, the same inputs,
+    each source still where it was, or still absent) and its pages are there; else None."""
+    import pickle
+
+    from .. import sources
+
+    try:
+        entries = pickle.loads((job.root / SUMMARIES).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    if not isinstance(entries, dict) or set(entries) != set(inputs):
+        return None
+    part = Part(job.name, job.root, [])
+    part.load_state()
+    if set(part.state["reports"]) != set(inputs) or not (part.docs / "reports").is_dir():
+        return None
+    for rid, (made_from, summary) in entries.items():
+        if made_from != inputs[rid]:
+            return None
+        held = summary._source_file
+        if (held is not None and not os.path.isfile(held)) or (held is None and summary.source_ref
+                                                                and sources.find(summary.source_ref) is not None):
+            return None
+    if not (job.root / STACKED).is_file():
+        return None
+    part.views = [entries[rid][1] for rid in sorted(entries)]
+    part.previous = part.state.get("render")
+    return part
+
+
 def generate_top(part: Part, inp: Inputs, report_docs: list[Path]) -> None:
     """The top part's docs: made from the reports' summaries (inp.views); report_docs, the report parts' docs
     folders, hold the reports' downloads the long tables and the catalogue are made from."""
     scratch = _scratch(part)
     try:
         search.write_records([], scratch)
-        write_top(inp, scratch, Overlay(scratch, *report_docs))
+        # Parts in name order are in (year, region) order: the long table's order (see build.long_table_order).
+        stacked = [d.parent / STACKED for d in sorted(report_docs, key=lambda d: d.parent.name)
+                   if (d.parent / STACKED).is_file()]
+        write_top(inp, scratch, Overlay(scratch, *report_docs), stacked)
         part.docs.mkdir(parents=True, exist_ok=True)
         w, d = sync(scratch, part.docs)
         part.written |= w
@@ -408,8 +462,9 @@ def _skip(part: Part, rel: str, stubs: set[str]) -> bool:
     return rel in stubs or rel in ALWAYS_WRITTEN or rel.startswith(THEME_ASSETS) or rel.startswith(search.BUNDLE + "/")
 
 
-def assemble(parts: list[Part], target: Path) -> int:
-    """Hard-link the parts' sites into a new folder and rename it into place; returns the file count."""
+def assemble(parts: list[Part], target: Path, retired: Path | None = None) -> int:
+    """Hard-link the parts' sites into a new folder and rename it into place; returns the file count. The site
+    it replaces moves into retired (removed by the next build, while that one validates), or is removed now."""
     stubs = {output_of(doc) for _, doc in nav_files()}
     new = target.with_name(f".{target.name}.new-{os.getpid()}")
     shutil.rmtree(new, ignore_errors=True)
@@ -439,7 +494,12 @@ def assemble(parts: list[Part], target: Path) -> int:
     if target.exists():
         os.rename(target, old)
     os.rename(new, target)
-    shutil.rmtree(old, ignore_errors=True)
+    if old.exists():
+        try:
+            retired.mkdir(parents=True, exist_ok=True)
+            os.rename(old, retired / f"{target.name}-{os.getpid()}-{time.time_ns()}")
+        except (AttributeError, OSError):  # no retired folder, or another file system
+            shutil.rmtree(old, ignore_errors=True)
     return len(owner)
 
 
@@ -478,11 +538,24 @@ def write_sitemap(site: Path, entries: list[str]) -> None:
 # --- the plan ---------------------------------------------------------------------------------------------------
 
 
+LAST_BUILD = "last-build.json"
+RETIRED = ".retired"  # in the parts folder: the site the last assembly replaced, removed by the next build
+SUMMARIES = "summaries.pickle"  # in a report part's folder: its reports' summaries, by the inputs they came from
+STACKED = "all-statistics.csv"  # in a report part's folder: its reports' labelled statistics, stacked by csvstack
+
+
 @dataclass
 class Report:
     parts: list[Part]
     seconds: dict
     files: int = 0
+
+    def as_json(self) -> dict:
+        """What the build did, for the benchmark and for CI logs (written to the parts folder as last-build.json)."""
+        return {"seconds": self.seconds, "files": self.files,
+                "parts": [{"name": p.name, "reports": p.reports, "changed_files": len(p.written | p.deleted),
+                           "rendered": p.rendered or "", "loaded": p.loaded, "seconds": p.seconds, "peaks_mib": p.peaks}
+                          for p in self.parts]}
 
 
 def plan(data_dir: Path, max_reports: int = PART_MAX_REPORTS) -> dict[str, list[Path]]:
@@ -533,23 +606,34 @@ def generate_part(job: PartJob) -> Part:
 
     started = time.monotonic()
     templates = {f.name: model.load_template(f) for f in model.template_folders(job.data_dir / "templates")}
-    crosswalk = model.load_crosswalk(job.data_dir / "crosswalk")
     config = site_config()
+    keys = Keys(job.data_dir, templates, config)
+    inputs = {f.name: keys.inputs(f, job.findings.get(f.name, [])) for f in job.folders}
+    unchanged = _unchanged_part(job, inputs)
+    if unchanged is not None:  # no report of the part changed: its pages stand, its summaries are kept
+        unchanged.seconds["generate"] = time.monotonic() - started
+        unchanged.peaks["worker"] = vm_hwm_mib()
+        return unchanged
+    crosswalk = model.load_crosswalk(job.data_dir / "crosswalk")
     views = []
     for folder in job.folders:
         report = model.load_report(folder)
         template = templates.get(report.meta["template"]) if report.meta.get("template") else None
         views.append(ReportView(report, template, job.findings.get(folder.name, []), config, crosswalk))
-    part = Part(job.name, job.root, views)
+    part = Part(job.name, job.root, views, loaded=len(views))
     part.load_state()
     part.previous = part.state.pop("render", None)
     part.save_state()  # a build killed from here on leaves the part to be rendered from scratch
     remove_reports(part, set(part.state["reports"]) - {v.id for v in views})
-    generate_year(part, Keys(job.data_dir, templates, config))
+    generate_year(part, keys)
+    if part.written or part.deleted or not (job.root / STACKED).is_file():  # the part's slice of the long table
+        labelled = [part.docs / "downloads" / v.id / "statistics-labelled.csv" for v in sorted(views, key=long_table_order)]
+        downloads.stack([p for p in labelled if p.is_file()], job.root / STACKED)
     if part.previous and not (part.written or part.deleted):
         part.state["render"] = part.previous
     part.save_state()
     part.views = [ReportSummary(v) for v in views]
+    _save_summaries(job.root, {s.id: (inputs[s.id], s) for s in part.views})
     part.seconds["generate"] = time.monotonic() - started
     part.peaks["worker"] = vm_hwm_mib()
     return part
@@ -674,6 +758,10 @@ def build_site(data_dir: Path | None = None, target: Path | None = None, jobs: i
 
     root.mkdir(parents=True, exist_ok=True)
     with build_lock(root / "parts"):
+        # The site the last build replaced goes now, in the background: off the path of this build.
+        retired = root / RETIRED
+        cleaner = threading.Thread(target=shutil.rmtree, args=(retired,), kwargs={"ignore_errors": True}, daemon=True)
+        cleaner.start()
         # A part folder whose reports are all gone goes (only in a whole build: a CI job knows its part).
         if only is None:
             for folder in sorted(root.iterdir()):
@@ -731,9 +819,11 @@ def build_site(data_dir: Path | None = None, target: Path | None = None, jobs: i
         result = Report(parts=chosen, seconds=timings)
         if only is None:
             t0 = time.monotonic()
-            result.files = assemble([Part(n, root / n) for n in planned] + [Part(TOP, root / TOP)], target)
+            cleaner.join()
+            result.files = assemble([Part(n, root / n) for n in planned] + [Part(TOP, root / TOP)], target, retired)
             timings["assemble"] = time.monotonic() - t0
     timings["total"] = time.monotonic() - started
+    (root / LAST_BUILD).write_text(json.dumps(result.as_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return result
 
 

@@ -118,6 +118,7 @@ class ReportSummary:
         self._concepts = {c: v.concept(c) for c in concepts}
         self._states = {c: v.concept_state(c) for c in concepts}
         self._source_file = v.source_file()
+        self.source_ref = v.r.source or None  # to tell, in a later build, whether the cache has it now
         self.lines = None if v.lines is None else []  # whether the source text is there (the text stays behind)
         self.t = self.crosswalk = self.config = None
         self.sections = []
