@@ -42,10 +42,14 @@ test: $(SETUP) browser ## Run every test (builds the site, drives headless Chrom
 test-fast: $(SETUP) ## Run the tests that need no browser
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
-SIZES ?= 1,10,100,1000
+SIZES ?= 1000,10000
 
-bench: $(SETUP) ## Measure the build at N = 1, 10, 100, 1000 reports (SIZES=1,200 to change)
+bench: $(SETUP) ## Measure xxgk site at N = 1000, 10000 reports and write the figures into docs/architecture.md
 	$(BIN)/xxgk bench --sizes $(SIZES)
+	$(BIN)/xxgk bench --renderers 250
+	$(BIN)/xxgk bench --batch
+	$(BIN)/xxgk bench --analysts 100000
+	$(BIN)/xxgk bench --update-docs
 
 clean: ## Remove everything generated: build/ (pages, caches), site/ and test artefacts
 	PYTHONPATH=scripts python3 -m xxgk.site.registry clean
