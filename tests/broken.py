@@ -131,6 +131,9 @@ CASES = [
          [("control-character", "prose.csv", 3, "text")]),
     Case("nul-byte", REPORT, edit(R + "prose.csv", "共收到申请5件", "共收到\x00申请5件"),
          [("control-character", "prose.csv", 3, None)]),
+    *[Case(f"control-{name}", REPORT, edit(R + "prose.csv", "共收到申请5件", f"共收到{char}申请5件"),
+           [("control-character", "prose.csv", 3, "text")])
+      for name, char in (("vertical-tab", "\x0b"), ("form-feed", "\x0c"))],
     *[Case(f"number-{name}", REPORT, edit(R + "statistics.csv", STATS_ROW, STATS_ROW.replace(",3,printed", f",{bad},printed")),
            [("non-canonical-number", "statistics.csv", 3, "value")])
       for name, bad in (("fullwidth", "３"), ("exponent", "3e0"), ("leading-zero", "03"), ("spaces", '" 3 "'), ("plus", "+3"),

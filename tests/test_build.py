@@ -156,3 +156,14 @@ def test_a_build_in_process_leaves_the_process_signals_and_excepthook_alone(smal
     assert (tmp_path / "docs" / "downloads" / "all-statistics.csv").stat().st_size > 0
     assert signal.getsignal(signal.SIGPIPE) == pipe
     assert sys.excepthook is hook
+
+
+def test_the_outputs_are_listed_once_and_followed_everywhere():
+    """.gitignore ignores, and validation skips, exactly what the registry says the project generates."""
+    from xxgk import paths
+    from xxgk.site.registry import OUTPUTS
+
+    ignored = {line.strip().strip("/") for line in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+               if line.strip() and not line.startswith("#")}
+    assert set(OUTPUTS) <= ignored
+    assert set(OUTPUTS) <= paths.NOT_DATA

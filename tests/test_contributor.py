@@ -123,3 +123,16 @@ def test_new_report_scaffold(repo, tmp_path):
                          (["--published", "2019-02-30"], "不是有效日期"), (["--published", "2017-03-01"], "早于报告年度")):
         out = xxgk(repo, *[a for a in args], *bad, "--agency-id", "370000-czt2")
         assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr, (bad, out.stderr)
+
+
+def test_diff_of_an_oversized_cell_is_an_error_not_a_crash(repo):
+    from xxgk.model import CELL_CHARS
+
+    p = repo / STATS
+    lines = p.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = lines[2].rstrip("\n") + "x" * (CELL_CHARS + 10) + "\n"
+    p.write_text("".join(lines), encoding="utf-8")
+    result = xxgk(repo, "diff", "HEAD")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "第 3 行" in result.stdout + result.stderr

@@ -368,3 +368,17 @@ def test_parquet_equals_the_csv_and_the_documented_query_runs(site):
     assert ("淮安市人民政府", 2024, 3119) in [(a, y, int(v)) for a, y, v in result]
     assert ("山东省人力资源和社会保障厅", 2018, 128) in [(a, y, int(v)) for a, y, v in result]
     assert "requests_received" in soup(site, "downloads/").select_one("code.language-python").get_text()
+
+
+def test_home_says_not_applicable_where_the_format_has_no_such_figure(site):
+    """主动公开 has no row in the 2021 format: the home table says 不适用 (not 缺失, not 0) for a 2021 report."""
+    soup = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    table = soup.find("table", id="reports")
+    heads = [th.get_text(strip=True) for th in table.find("thead").find_all("th")]
+    col = next(i for i, h in enumerate(heads) if h.startswith("主动公开"))
+    rows = {tr.find("a")["href"].split("/")[1]: tr.find_all("td") for tr in table.find("tbody").find_all("tr")}
+    cell = rows["320800-gov-2024"][col]
+    assert cell.find("button")["aria-label"].startswith("不适用"), cell
+    assert "缺失" not in cell.get_text() and cell.get_text(strip=True) != "0"
+    other = rows[SEED.name][col]  # a 2014-format report prints it
+    assert other.get_text(strip=True).isdigit() or "缺失" in str(other)

@@ -83,8 +83,12 @@ def test_bad_paths_never_traceback(tmp_path):
     assert result.returncode == 1 and "package-missing" in result.stdout
 
 
-def test_an_empty_report_folder_is_a_finding_not_a_silent_drop(data_copy):
-    (data_copy / "reports" / "110000-forgotten-2020").mkdir()
+@pytest.mark.parametrize("contents", [{}, {"statistics.csv": "table,row,column,value\n"}], ids=["empty", "files-no-descriptor"])
+def test_an_empty_report_folder_is_a_finding_not_a_silent_drop(data_copy, contents):
+    folder = data_copy / "reports" / "110000-forgotten-2020"
+    folder.mkdir()
+    for name, text in contents.items():
+        (folder / name).write_text(text, encoding="utf-8")
     findings, checked = validate([str(data_copy)])
     assert [(f.code, Path(f.file).name) for f in findings if f.severity == "error"] == [("package-missing", "110000-forgotten-2020")]
 

@@ -466,13 +466,8 @@ def mkdocs_step(run: Run, site: Path, strict: bool = True) -> float:
 
 
 def search_step(run: Run) -> float:
-    """The step `make site` runs after MkDocs: the search index (``xxgk search-index``; before Pagefind,
-    ``xxgk compact-search``)."""
-    from . import postbuild
-
-    if hasattr(postbuild, "search_index"):
-        return _run([sys.executable, "-m", "xxgk", "search-index", run.site, "--docs", run.docs], run.env)
-    return _run([sys.executable, "-m", "xxgk", "compact-search", run.site], run.env)
+    """The single pass's search index (``xxgk search-index``)."""
+    return _run([sys.executable, "-m", "xxgk", "search-index", run.site, "--docs", run.docs], run.env)
 
 
 def measure_search(site: Path) -> dict:

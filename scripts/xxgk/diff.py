@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import model, paths
+from .model import UserError
 
 REPORTS = "data/reports"
 
@@ -63,9 +64,12 @@ class Revision:
             return []
         reader = csv.DictReader(io.StringIO(text))
         out = []
-        for row in reader:
-            row["_line"] = reader.line_num
-            out.append(row)
+        try:
+            for row in reader:
+                row["_line"] = reader.line_num
+                out.append(row)
+        except csv.Error as exc:  # a cell past the field limit, a NUL: the data's fault, said as such
+            raise UserError(f"{path} 第 {reader.line_num + 1} 行无法作为 CSV 读取（{exc}）：先运行 xxgk validate 查看") from None
         return out
 
 

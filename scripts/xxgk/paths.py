@@ -31,7 +31,8 @@ DESCRIPTOR_NAMES = ("datapackage.yaml", "datapackage.yml", "datapackage.json")
 # The folders of data/, by kind of package.
 DATA_FOLDERS = ("reports", "templates", "crosswalk", "agencies", "drafts", "schemas")
 # Folders that hold generated output, never data: discovery does not descend into them.
-NOT_DATA = {"build", "site", "site.tmp", ".venv", "node_modules", "test-artifacts", "sources", ".git", "__pycache__"}
+# Folders `xxgk validate .` never enters: the build outputs (site.registry.OUTPUTS), tools' folders, the source cache.
+NOT_DATA = {"build", "site", "site.tmp", "test-artifacts", ".venv", "node_modules", "sources", ".git", "__pycache__"}
 
 
 def source_caches() -> list[Path]:
