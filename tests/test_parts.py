@@ -1,5 +1,6 @@
 """`xxgk site`: the site in parts, incremental, assembled atomically, equal to the site built in one piece."""
 
+import json
 import os
 import re
 import shutil
@@ -181,3 +182,24 @@ def test_a_part_past_the_limit_splits_by_province_then_city_then_county():
     assert part_names_of(2021, regions, max_reports=3) == ["y2021-3701"] * 3 + ["y2021-3702", "y2021-35", "y2021-11"]
     assert part_names_of(2021, regions, max_reports=1) == [
         "y2021-370102", "y2021-370102", "y2021-370103", "y2021-3702", "y2021-35", "y2021-11"]
+
+
+def test_agency_pages_are_searched_in_bundles_by_region(built, tmp_path):
+    """The top part's agency pages go into their own Pagefind bundles, split by region past the limit, and a
+    grouping of an earlier build is removed."""
+    from xxgk.site import search
+
+    top = built["tmp"] / "parts" / TOP
+    assert json.loads((built["site"] / "pagefind" / "parts.json").read_text(encoding="utf-8"))[0] == "agencies"
+    pages = sorted(top.glob("site/agencies/*/index.html"))
+    assert len(pages) >= 4
+    site = tmp_path / "site"
+    shutil.copytree(top / "site", site, ignore=shutil.ignore_patterns("pagefind*"))
+    (site / "pagefind-parts" / "agencies-99").mkdir(parents=True)  # left by an earlier grouping
+    stats = search.index_top(site, top / "docs", max_records=1)
+    names = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    # one agency page has more than one record: split down to the county (350128 holds two agencies)
+    assert names == ["agencies-320800", "agencies-350128", "agencies-370000"]
+    assert not (site / "pagefind-parts" / "agencies-99").exists()
+    assert [s_.bundle for s_ in stats[1:]] == [f"pagefind-parts/{n}" for n in names]
+    assert sum(s_.pages for s_ in stats[1:]) >= len(pages) and stats[0].pages  # the rest stays in the main bundle

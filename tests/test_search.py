@@ -187,7 +187,9 @@ def test_the_bundle_is_pagefinds_and_nothing_else(site):
     from xxgk.site.parts import TOP, part_names
 
     years = [p for p in part_names(site_data()) if p != TOP]  # one per report year and province
-    assert json.loads((bundle / "parts.json").read_text(encoding="utf-8")) == years
+    # and the agency pages in a bundle of their own (by region past AGENCY_RECORDS_MAX records)
+    assert json.loads((bundle / "parts.json").read_text(encoding="utf-8")) == sorted(["agencies"] + years)
+    assert (site / "pagefind-parts" / "agencies" / "pagefind-entry.json").is_file()
     for year in years:
         assert (site / "pagefind-parts" / year / "pagefind-entry.json").is_file()
         assert not (site / "pagefind-parts" / year / "pagefind.js").exists()  # the main bundle's engine serves all

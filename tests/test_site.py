@@ -382,3 +382,23 @@ def test_home_says_not_applicable_where_the_format_has_no_such_figure(site):
     assert "缺失" not in cell.get_text() and cell.get_text(strip=True) != "0"
     other = rows[SEED.name][col]  # a 2014-format report prints it
     assert other.get_text(strip=True).isdigit() or "缺失" in str(other)
+
+
+def test_report_page_states_each_files_size_and_rows(site):
+    """Every download of a report is listed on its overview page with its size, and a CSV with its row count,
+    read from the published file itself."""
+    import re
+
+    from xxgk.downloads import csv_rows, file_size
+
+    soup = BeautifulSoup((site / "reports" / REPORT / "index.html").read_text(encoding="utf-8"), "html.parser")
+    listed = soup.find(id="files").find_next("ul")
+    seen = 0
+    for a in listed.find_all("a"):
+        info = a.find_next_sibling("span", class_="info")
+        path = (site / "reports" / REPORT / unquote(a["href"])).resolve()
+        assert path.is_file(), a["href"]
+        want = file_size(path) + (f"，{csv_rows(path)} 行" if path.suffix == ".csv" else "")
+        assert info is not None and info.get_text() == f"（{want}）", a["href"]
+        seen += 1
+    assert seen >= 10 and re.search(r"数据版本 [0-9a-f]{12}", listed.find_next("p").get_text())

@@ -944,6 +944,13 @@ def main(sizes: list[int], update: bool = False, out: Path = RESULTS) -> int:
             return 1
         rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
         print(f"N={n}: {rows[-1]['total_s']:.1f} s", file=sys.stderr, flush=True)
+    # Rows of other sizes measured before stay (the latest row for each N), so one size can be measured again.
+    try:
+        earlier = json.loads((out / "results.json").read_text(encoding="utf-8"))["rows"]
+    except (OSError, ValueError, KeyError, TypeError):
+        earlier = []
+    measured = {r["n"] for r in rows}
+    rows = sorted([r for r in earlier if isinstance(r, dict) and r.get("n") not in measured] + rows, key=lambda r: r["n"])
     md, js = write_results(rows, out)
     print(table(rows))
     print("\n" + "\n".join(f"- {s}" for s in findings_zh(rows)))

@@ -250,6 +250,12 @@ def write_parquet(csv_path: Path, parquet_path: Path, fields: list) -> None:
         con.close()
 
 
+def file_size(path: Path) -> str:
+    """A file's size as the download lists state it (字节, KiB, MiB)."""
+    n = path.stat().st_size
+    return f"{n} 字节" if n < 1024 else f"{n / 1024:.1f} KiB" if n < 1024 ** 2 else f"{n / 1024 ** 2:.1f} MiB"
+
+
 def csv_rows(path: Path) -> int:
     with path.open(encoding="utf-8", newline="") as fh:
         return sum(1 for _ in csv.reader(fh)) - 1

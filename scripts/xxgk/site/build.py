@@ -229,9 +229,9 @@ def build(check: bool = True, data_dir: Path | None = None, out_dir: Path | None
 def write_report(v: ReportView, out: Path) -> int:
     """One report's pages (reports/ID/) and downloads (downloads/ID/) into the docs folder out; the page count."""
     writer = Writer(out)
-    for page in generate_report(v):
+    write_report_downloads(v, out / "downloads" / v.id)  # first: the overview page states each file's size
+    for page in generate_report(v, out / "downloads" / v.id):
         writer.page(page)
-    write_report_downloads(v, out / "downloads" / v.id)
     return writer.count
 
 
@@ -293,9 +293,9 @@ def write_top(inp: Inputs, out: Path, files: Overlay, stacked: list[Path] | None
     return writer.count
 
 
-def generate_report(v: ReportView) -> list[Page]:
+def generate_report(v: ReportView, downloads_dir: Path | None = None) -> list[Page]:
     """Every page of one report: a pure function of the report, its template and the site configuration."""
-    pages = [report.overview(v)]
+    pages = [report.overview(v, downloads_dir)]
     pages += text.text_pages(v)
     if v.t is not None:
         pages += statistics.stats_pages(v)

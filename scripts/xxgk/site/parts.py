@@ -68,12 +68,18 @@ def part_names_of(year: int, regions: list[str], max_reports: int = PART_MAX_REP
     while it holds at most max_reports; past that, split by province (y2021-37), then by city (y2021-3701),
     then by county (y2021-370102). Reports move between parts only when their year or region crosses the
     limit (that year or region is then split, and its parts are built afresh once); nothing else moves."""
+    return [f"y{int(year):04d}" + (f"-{prefix}" if prefix else "") for prefix in region_groups(regions, max_reports)]
+
+
+def region_groups(regions: list[str], max_items: int) -> list[str]:
+    """The group of each item, given its region code (GB/T 2260, six digits): "" (one group) while there are at
+    most max_items; past that, the province's two digits, then the city's four, then the county's six."""
     out = [""] * len(regions)
 
     def split(indexes: list[int], depth: int) -> None:
-        if len(indexes) <= max_reports or depth >= 6:
+        if len(indexes) <= max_items or depth >= 6:
             for i in indexes:
-                out[i] = f"y{int(year):04d}" + (f"-{regions[i][:depth]}" if depth else "")
+                out[i] = regions[i][:depth]
             return
         groups: dict[str, list[int]] = {}
         for i in indexes:
@@ -445,10 +451,9 @@ def check_shared(part: Part, since: float) -> None:
 def index(part: Part) -> None:
     started = time.monotonic()
     if part.name == TOP:
-        stats = search.index_site(part.site, part.docs, part=None, reports="")
+        part.peaks["pagefind"] = max(s.service_mib for s in search.index_top(part.site, part.docs))
     else:
-        stats = search.index_site(part.site, part.docs, part=part.name)
-    part.peaks["pagefind"] = stats.service_mib
+        part.peaks["pagefind"] = search.index_site(part.site, part.docs, part=part.name).service_mib
     part.seconds["search"] = time.monotonic() - started
 
 

@@ -432,6 +432,11 @@ def index_site(site: Path, docs: Path, part: str | None = None, reports: str | N
     report_by_folder = {r["url"]: r for r in records if r["type"] == "report"}
     rows = [r for r in records if r["type"] == "row" and r["report"] in chosen]
     pages = [p for p in page_records(site, docs, report_by_folder) if (p["report"] in chosen if p["report"] else part is None)]
+    return _write_bundle(site, part, rows, pages, started)
+
+
+def _write_bundle(site: Path, part: str | None, rows: list[dict], pages: list[dict], started: float) -> IndexStats:
+    """Index rows and pages into the main bundle (part None) or pagefind-parts/<part>, written aside and swapped in."""
     out = site / BUNDLE if part is None else site / PARTS / part
     fresh = out.with_name(f".{out.name}.new")  # written aside, then swapped in
     shutil.rmtree(fresh, ignore_errors=True)
@@ -456,6 +461,36 @@ def index_site(site: Path, docs: Path, part: str | None = None, reports: str | N
     return IndexStats(bundle=out.relative_to(site).as_posix(), records=len(rows) + len(pages), rows=len(rows),
                       pages=len(pages), bytes=sum(p.stat().st_size for p in files), files=len(files),
                       seconds=time.monotonic() - started, service_mib=service_mib)
+
+
+AGENCY_PAGE = re.compile(r"^/agencies/([0-9]{6})[^/]*/")
+AGENCY_BUNDLE = "agencies"  # pagefind-parts/agencies, or agencies-35, agencies-3501, … by region
+AGENCY_RECORDS_MAX = 2000  # records of agency pages in one bundle, at most (Pagefind's memory grows with it)
+
+
+def index_top(site: Path, docs: Path, max_records: int = AGENCY_RECORDS_MAX) -> list[IndexStats]:
+    """The top part's search: its pages in the main bundle, except the agency pages, which go into bundles of
+    their own by region (split like the report parts, by province, then city, then county, past max_records):
+    one agency page per agency makes the top part grow with the collection, and one Pagefind process holding
+    every agency page is what grows past the memory of a CI runner first."""
+    from .parts import region_groups
+
+    started = time.monotonic()
+    pages = page_records(site, docs, {})
+    agency = [p for p in pages if AGENCY_PAGE.match(p["url"])]
+    rest = [p for p in pages if not AGENCY_PAGE.match(p["url"])]
+    stats = [_write_bundle(site, None, [], rest, started)]
+    prefixes = region_groups([AGENCY_PAGE.match(p["url"]).group(1) for p in agency], max_records)
+    groups: dict[str, list[dict]] = {}
+    for prefix, p in zip(prefixes, agency):
+        groups.setdefault(AGENCY_BUNDLE + (f"-{prefix}" if prefix else ""), []).append(p)
+    for name in sorted(groups):
+        stats.append(_write_bundle(site, name, [], groups[name], time.monotonic()))
+    for old in (site / PARTS).glob(AGENCY_BUNDLE + "*") if (site / PARTS).is_dir() else []:
+        if old.name not in groups and (old.name == AGENCY_BUNDLE or old.name.startswith(AGENCY_BUNDLE + "-")):
+            shutil.rmtree(old)  # a grouping of an earlier build
+    write_parts_list(site)
+    return stats
 
 
 def _write_index(records: list[dict], out: Path) -> float:

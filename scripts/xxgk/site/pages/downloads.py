@@ -24,9 +24,7 @@ print(duckdb.sql("""
 """))'''
 
 
-def size(path: Path) -> str:
-    n = path.stat().st_size
-    return f"{n} 字节" if n < 1024 else f"{n / 1024:.1f} KiB" if n < 1024 ** 2 else f"{n / 1024 ** 2:.1f} MiB"
+size = downloads.file_size
 
 
 def file_item(doc: str, out: Path, rel_path: str, label: str) -> str:

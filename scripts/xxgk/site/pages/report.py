@@ -3,6 +3,7 @@ then the data quality, the report's parts, its metadata, every download and ever
 
 from __future__ import annotations
 
+from ... import downloads
 from ...model import fmt
 from ...rules import BROKEN, HOLDS, NOT_APPLICABLE, UNKNOWN
 from ...text import label_norm
@@ -229,24 +230,41 @@ def meta_table(v: ReportView, page: str) -> str:
     return f'## 报告信息\n\n<table class="xxgk-meta" {NO_INDEX}><tbody>{table}</tbody></table>\n\n'
 
 
-def all_files(v: ReportView, page: str) -> str:
+def _file_info(folder, name: str) -> str:
+    """（size, rows for a CSV） of a written download, or nothing when the downloads are not written here."""
+    if folder is None or not (folder / name).is_file():
+        return ""
+    path = folder / name
+    info = downloads.file_size(path) + (f"，{downloads.csv_rows(path)} 行" if name.endswith(".csv") else "")
+    return f'<span class="info">（{text(info)}）</span>'
+
+
+def all_files(v: ReportView, page: str, folder=None) -> str:
+    """Every file of the report's download folder, each with its size and row count when folder (where they were
+    written) is given."""
     dl = urls.report_download(v.id)
+
+    def link(name: str, label: str) -> str:
+        return f'<a href="{urls.rel(v.doc(page), dl + name)}">{text(label)}</a>{_file_info(folder, name)}'
+
     items = []
     for res in v.r.descriptor["resources"]:
         path = res["path"]
-        links = [f'<a href="{urls.rel(v.doc(page), dl + path)}">{text(path)}</a>']
+        links = [link(path, path)]
         if path.endswith(".csv"):
-            links.append(f'<a href="{urls.rel(v.doc(page), dl + path.replace(".csv", ".excel.csv"))}">Excel 版（UTF-8 BOM）</a>')
+            links.append(link(path.replace(".csv", ".excel.csv"), "Excel 版（UTF-8 BOM）"))
         items.append(f"<li>{text(res.get('title') or res['name'])}：{' · '.join(links)}</li>")
     if v.t is not None:
-        items.append(f'<li>统计表（带行、列标签）：<a href="{urls.rel(v.doc(page), dl + "statistics-labelled.csv")}">statistics-labelled.csv</a>'
-                     f' · <a href="{urls.rel(v.doc(page), dl + "statistics-labelled.excel.csv")}">Excel 版（UTF-8 BOM）</a></li>')
-    items.append(f'<li>数据包描述：<a href="{urls.rel(v.doc(page), dl + "datapackage.json")}">datapackage.json</a></li>')
-    items.append(f'<li>整个数据包：<a href="{urls.rel(v.doc(page), dl + v.id + ".zip")}">{text(v.id)}.zip</a></li>')
-    return f'## 下载 {{ #files }}\n\n<ul {NO_INDEX}>{"".join(items)}</ul>\n\n'
+        items.append(f'<li>统计表（带行、列标签）：{link("statistics-labelled.csv", "statistics-labelled.csv")}'
+                     f' · {link("statistics-labelled.excel.csv", "Excel 版（UTF-8 BOM）")}</li>')
+    items.append(f'<li>数据包描述：{link("datapackage.json", "datapackage.json")}</li>')
+    items.append(f'<li>整个数据包：{link(v.id + ".zip", v.id + ".zip")}</li>')
+    note = (f'<p {NO_INDEX}>数据版本 <code>{text(v.version)}</code>（本报告数据包各文件的 sha256 摘要的前 12 位）；'
+            "CSV 为 UTF-8 编码，Excel 版带 BOM。</p>")
+    return f'## 下载 {{ #files }}\n\n<ul {NO_INDEX}>{"".join(items)}</ul>\n\n{note}\n\n'
 
 
-def overview(v: ReportView) -> Page:
+def overview(v: ReportView, folder=None) -> Page:
     m = v.meta
     page = "index"
     cites = citation_texts(v)
@@ -268,7 +286,7 @@ def overview(v: ReportView) -> Page:
         + (f"## 引言\n\n{preamble}" if preamble else "")
         + outline(v, page)
         + meta_table(v, page)
-        + all_files(v, page)
+        + all_files(v, page, folder)
         + citations(cites)
         + catalogue.report_jsonld(v)  # schema.org/Dataset for harvesters and search engines
     )
