@@ -203,3 +203,80 @@ def test_agency_pages_are_searched_in_bundles_by_region(built, tmp_path):
     assert not (site / "pagefind-parts" / "agencies-99").exists()
     assert [s_.bundle for s_ in stats[1:]] == [f"pagefind-parts/{n}" for n in names]
     assert sum(s_.pages for s_ in stats[1:]) >= len(pages) and stats[0].pages  # the rest stays in the main bundle
+
+
+def test_a_build_killed_midway_leaves_nothing_that_passes_for_current(built, monkeypatch):
+    """Killed right after one report's new pages were written: the next build, on the data as it was, writes
+    that report's pages again instead of trusting the keys and summaries of the build before."""
+    from xxgk.site import parts as P
+
+    data, tmp = built["data"], built["tmp"]
+    report = data / "reports" / CHANGED / "report.csv"
+    text = report.read_text(encoding="utf-8")
+    published = re.search(r",(\d{4}-\d{2}-\d{2}),", text).group(1)
+    report.write_text(text.replace(published, "2013-01-03", 1), encoding="utf-8")
+    real_sync = P.sync
+
+    def killed_after_the_pages(new, old, prefixes=None):
+        out = real_sync(new, old, prefixes)
+        if prefixes and prefixes[0].startswith("reports/"):
+            raise KeyboardInterrupt
+        return out
+
+    monkeypatch.setattr(P, "sync", killed_after_the_pages)
+    job = P.PartJob("y2012", tmp / "parts" / "y2012", data, P.plan(data, 1)["y2012"], {})
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            P.generate_part(job)
+    finally:
+        monkeypatch.setattr(P, "sync", real_sync)
+        report.write_text(text, encoding="utf-8")
+    result = build_site(data_dir=data, target=built["site"], parts_dir=tmp / "parts", jobs=2, max_reports=1)
+    assert {p.name: p.loaded for p in result.parts}["y2012"] == 1
+    page = (built["site"] / "reports" / CHANGED / "index.html").read_text(encoding="utf-8")
+    assert "2013-01-03" not in page and published in page
+
+
+def test_top_alone_needs_the_report_parts_built_first(built, tmp_path):
+    from xxgk.model import UserError
+
+    with pytest.raises(UserError, match="还没有生成"):
+        build_site(data_dir=built["data"], target=tmp_path / "site", parts_dir=tmp_path / "parts", jobs=1,
+                   only=TOP, max_reports=1)
+    assert not (tmp_path / "parts" / "y2012" / "docs" / "reports").exists()  # it generated nothing of theirs
+
+
+@pytest.mark.parametrize("where", ["out-in-data", "out-is-repo", "work-is-data"])
+def test_site_and_work_folders_never_overlap_the_data(built, tmp_path, monkeypatch, where):
+    """Refused before anything is written. Every folder here is a scratch copy: were the check ever lost, the
+    build would replace a copy, never the repository or the shared test data."""
+    from xxgk import paths
+    from xxgk.model import UserError
+
+    repo = tmp_path / "repo"
+    data = repo / "data"
+    shutil.copytree(built["data"], data)
+    monkeypatch.setattr(paths, "ROOT", repo)
+    target, work = {"out-in-data": (data / "site", tmp_path / "w"), "out-is-repo": (repo, tmp_path / "w"),
+                    "work-is-data": (tmp_path / "site", data)}[where]
+    with pytest.raises(UserError, match="不能"):
+        build_site(data_dir=data, target=target, parts_dir=work, jobs=1, max_reports=1)
+    assert (data / "reports" / CHANGED / "report.csv").is_file() and not (tmp_path / "w").exists()
+
+
+def test_the_hook_leaves_code_blocks_alone():
+    """A one-line HTML block inside a fenced code block is code: the hooks keep it escaped, as Markdown does."""
+    import markdown
+
+    from xxgk.site import mkdocs_hooks
+
+    class Page:
+        pass
+
+    page = Page()
+    source = 'Intro\n\n```html\n\n<div class="x">code</div>\n\n```\n\n<div class="y">block</div>\n'
+    plain = markdown.markdown(source, extensions=["fenced_code"])
+    hooked = mkdocs_hooks.on_page_content(
+        markdown.markdown(mkdocs_hooks.on_page_markdown(source, page, None, None), extensions=["fenced_code"]),
+        page, None, None)
+    assert hooked == plain and "&lt;div" in hooked

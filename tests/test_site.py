@@ -395,10 +395,11 @@ def test_report_page_states_each_files_size_and_rows(site):
     listed = soup.find(id="files").find_next("ul")
     seen = 0
     for a in listed.find_all("a"):
-        info = a.find_next_sibling("span", class_="info")
+        info = a.next_sibling  # the link's own size, right after it
         path = (site / "reports" / REPORT / unquote(a["href"])).resolve()
         assert path.is_file(), a["href"]
         want = file_size(path) + (f"，{csv_rows(path)} 行" if path.suffix == ".csv" else "")
-        assert info is not None and info.get_text() == f"（{want}）", a["href"]
+        assert getattr(info, "name", None) == "span" and "info" in info.get("class", []), a["href"]
+        assert info.get_text() == f"（{want}）", a["href"]
         seen += 1
     assert seen >= 10 and re.search(r"数据版本 [0-9a-f]{12}", listed.find_next("p").get_text())

@@ -568,7 +568,7 @@ def measure(n: int, baseline_max: int = 1000) -> dict:
         peaks = _part_peaks(build)
         report_parts = {k: v for k, v in peaks.items() if k != "top"}
         row = {
-            "n": n, "total_s": t_site, "s_per_report": t_site / n, "cpu_s": cpu,
+            "n": n, "commit": machine()["commit"], "total_s": t_site, "s_per_report": t_site / n, "cpu_s": cpu,
             "load_1m": load, "load_1m_end": os.getloadavg()[0],
             **{f"{k}_s": v for k, v in build["seconds"].items() if k != "total"},
             "parts": len(build["parts"]) - 1, "files": build["files"], "pages": len(htmls),
@@ -944,13 +944,15 @@ def main(sizes: list[int], update: bool = False, out: Path = RESULTS) -> int:
             return 1
         rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
         print(f"N={n}: {rows[-1]['total_s']:.1f} s", file=sys.stderr, flush=True)
-    # Rows of other sizes measured before stay (the latest row for each N), so one size can be measured again.
+    # Rows of other sizes measured before at the same commit stay (the latest row for each N), so one size can be
+    # measured again; rows of another commit (other code, perhaps another format) go.
     try:
         earlier = json.loads((out / "results.json").read_text(encoding="utf-8"))["rows"]
     except (OSError, ValueError, KeyError, TypeError):
         earlier = []
-    measured = {r["n"] for r in rows}
-    rows = sorted([r for r in earlier if isinstance(r, dict) and r.get("n") not in measured] + rows, key=lambda r: r["n"])
+    measured, commit = {r["n"] for r in rows}, machine()["commit"]
+    rows = sorted([r for r in earlier if isinstance(r, dict) and r.get("n") not in measured and r.get("commit") == commit]
+                  + rows, key=lambda r: r["n"])
     md, js = write_results(rows, out)
     print(table(rows))
     print("\n" + "\n".join(f"- {s}" for s in findings_zh(rows)))

@@ -23,6 +23,9 @@ BLOCK = re.compile(r"<(address|article|aside|blockquote|details|div|dl|fieldset|
                    r"|main|nav|ol|p|pre|section|table|ul)[\s>]")
 
 
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
 def _one_element(line: str, tag: str) -> bool:
     """Whether the element the line opens closes at the line's very end (one block, not two side by side,
     which Markdown would write on two lines)."""
@@ -38,8 +41,13 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     lines = markdown.split("\n")
     nonce = secrets.token_hex(8)
     stash: list[str] = []
+    fence = ""
     for i, line in enumerate(lines):
-        m = BLOCK.match(line)
+        opened = FENCE.match(line)
+        if opened and (not fence or opened.group(1).startswith(fence)):
+            fence = "" if fence else opened.group(1)  # a code block: its lines stay as they are
+            continue
+        m = None if fence else BLOCK.match(line)
         if (m and line.endswith(f"</{m.group(1)}>") and (i == 0 or lines[i - 1] == "")
                 and (i + 1 == len(lines) or lines[i + 1] == "") and _one_element(line, m.group(1))):
             stash.append(line)

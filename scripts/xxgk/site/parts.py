@@ -123,7 +123,7 @@ class Keys:
         """What a report's summary and pages are made from, read without loading the report: its files, every
         template, the shared data and code, its findings, the date of its last commit (whether the cache holds
         its source is checked beside this, see _unchanged_part)."""
-        return _sha(self.base, folder.name, _tree_digest(folder), sorted(self.templates.items()),
+        return _sha(self.base, str(folder.resolve()), _tree_digest(folder), sorted(self.templates.items()),
                     json.dumps([f.to_dict() for f in findings], ensure_ascii=False, sort_keys=True),
                     catalogue._last_changes(str(folder.parent)).get(folder.name) or "")
 
@@ -217,6 +217,7 @@ class Part:
     peaks: dict = field(default_factory=dict)  # MiB, by process: the part's worker, MkDocs, Pagefind
     rendered: str = ""  # "full", "dirty" or "" (nothing to do)
     loaded: int = 0  # reports read in full by this build (0: none changed, their summaries were kept)
+    stale: bool = False  # asked for its kept summaries only (xxgk site --part top), and they no longer match
     state: dict = field(default_factory=dict)
     previous: str | None = None  # the rendering key when this build began (None: the site may not match the docs)
 
@@ -291,7 +292,9 @@ def write_config(part: Part) -> str:
     import material
     import mkdocs
 
+    here = Path(__file__).resolve().parent
     return _sha(part.config.read_bytes(), _tree_digest(paths.DOCS / "overrides"), mkdocs.__version__,
+                (here / "mkdocs_hooks.py").read_bytes(), (here / "render.py").read_bytes(),
                 getattr(material, "__version__", ""), (paths.ROOT / "scripts" / "requirements.lock").read_bytes()
                 if (paths.ROOT / "scripts" / "requirements.lock").is_file() else b"")
 
@@ -328,6 +331,8 @@ def generate_year(part: Part, keys: Keys) -> None:
                 continue
             out = scratch / v.id
             write_report(v, out)
+            reports.pop(v.id, None)  # its pages are about to change: a build killed from here on makes them again
+            part.save_state()
             w, d = sync(out, part.docs, prefixes)
             part.written |= w
             part.deleted |= d
@@ -471,8 +476,34 @@ def assemble(parts: list[Part], target: Path, retired: Path | None = None) -> in
     """Hard-link the parts' sites into a new folder and rename it into place; returns the file count. The site
     it replaces moves into retired (removed by the next build, while that one validates), or is removed now."""
     stubs = {output_of(doc) for _, doc in nav_files()}
+    for left in [*target.parent.glob(f".{target.name}.new-*"), *target.parent.glob(f".{target.name}.old-*")]:
+        shutil.rmtree(left, ignore_errors=True)  # left by a killed assembly (the build lock is held)
     new = target.with_name(f".{target.name}.new-{os.getpid()}")
-    shutil.rmtree(new, ignore_errors=True)
+    try:
+        count = _link_parts(parts, new, stubs)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        os.rename(target, old)
+    try:
+        os.rename(new, target)
+    except OSError:
+        if old.exists():
+            os.rename(old, target)  # the last site stays
+        raise
+    if old.exists():
+        try:
+            retired.mkdir(parents=True, exist_ok=True)
+            os.rename(old, retired / f"{target.name}-{os.getpid()}-{time.time_ns()}")
+        except (AttributeError, OSError):  # no retired folder, or another file system
+            shutil.rmtree(old, ignore_errors=True)
+    return count
+
+
+def _link_parts(parts: list[Part], new: Path, stubs: set[str]) -> int:
+    """Hard links to every published file of the parts in new, the merged sitemap and the search parts list."""
     owner: dict[str, str] = {}
     urls_ = []
     made: set[str] = set()
@@ -495,16 +526,6 @@ def assemble(parts: list[Part], target: Path, retired: Path | None = None) -> in
         urls_ += sitemap_urls(part.site / "sitemap.xml", skip=stubs if part.name != TOP else set())
     write_sitemap(new, urls_)
     search.write_parts_list(new)
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        os.rename(target, old)
-    os.rename(new, target)
-    if old.exists():
-        try:
-            retired.mkdir(parents=True, exist_ok=True)
-            os.rename(old, retired / f"{target.name}-{os.getpid()}-{time.time_ns()}")
-        except (AttributeError, OSError):  # no retired folder, or another file system
-            shutil.rmtree(old, ignore_errors=True)
     return len(owner)
 
 
@@ -600,6 +621,7 @@ class PartJob:
     data_dir: Path
     folders: list[Path]
     findings: dict  # report id -> its findings
+    kept_only: bool = False  # read the kept summaries only (the top part of a CI build), never generate
 
 
 def generate_part(job: PartJob) -> Part:
@@ -615,6 +637,8 @@ def generate_part(job: PartJob) -> Part:
     keys = Keys(job.data_dir, templates, config)
     inputs = {f.name: keys.inputs(f, job.findings.get(f.name, [])) for f in job.folders}
     unchanged = _unchanged_part(job, inputs)
+    if job.kept_only and unchanged is None:
+        return Part(job.name, job.root, [], stale=True)
     if unchanged is not None:  # no report of the part changed: its pages stand, its summaries are kept
         unchanged.seconds["generate"] = time.monotonic() - started
         unchanged.peaks["worker"] = vm_hwm_mib()
@@ -629,6 +653,8 @@ def generate_part(job: PartJob) -> Part:
     part.load_state()
     part.previous = part.state.pop("render", None)
     part.save_state()  # a build killed from here on leaves the part to be rendered from scratch
+    for name in (SUMMARIES, STACKED):  # and its summaries and long-table slice made again
+        (job.root / name).unlink(missing_ok=True)
     remove_reports(part, set(part.state["reports"]) - {v.id for v in views})
     generate_year(part, keys)
     if part.written or part.deleted or not (job.root / STACKED).is_file():  # the part's slice of the long table
@@ -729,6 +755,19 @@ class Workers:
 # --- the whole -----------------------------------------------------------------------------------------------
 
 
+def _refuse_overlap(data_dir: Path, target: Path, root: Path) -> None:
+    """The site folder is replaced whole and the work folder's part folders removed: neither may be, hold or sit
+    inside the data, the repository's other folders, or each other."""
+    data, repo = data_dir.resolve(), paths.ROOT.resolve()
+    for option, folder in (("--out", target.resolve()), ("--work", root.resolve())):
+        if folder == data or data in folder.parents or folder in data.parents or folder == repo or folder in repo.parents:
+            raise UserError(f"{option} {folder}：不能是数据目录 {data} 或仓库目录，也不能包含或位于其中"
+                            "（网站目录每次整个替换）")
+    if target.resolve() == root.resolve() or root.resolve() in target.resolve().parents \
+            or target.resolve() in root.resolve().parents:
+        raise UserError(f"--out {target} 与 --work {root} 不能相同或互相包含")
+
+
 def build_site(data_dir: Path | None = None, target: Path | None = None, jobs: int | None = None,
                only: str | None = None, check: bool = True, parts_dir: Path | None = None,
                max_reports: int = PART_MAX_REPORTS) -> Report | None:
@@ -741,6 +780,7 @@ def build_site(data_dir: Path | None = None, target: Path | None = None, jobs: i
     data_dir = data_dir or paths.DATA
     target = target or paths.ROOT / "site"
     root = parts_dir or PARTS
+    _refuse_overlap(data_dir, target, root)  # before anything is read or written
     jobs = max(1, jobs or os.cpu_count() or 1)
 
     # Load inputs: validate everything the site renders (cached by content), then plan the parts.
@@ -771,7 +811,7 @@ def build_site(data_dir: Path | None = None, target: Path | None = None, jobs: i
         if only is None:
             for folder in sorted(root.iterdir()):
                 if folder.is_dir() and PART_NAME.fullmatch(folder.name) and folder.name not in planned \
-                        and folder.name != TOP:
+                        and folder.name != TOP and (folder / STATE).is_file():
                     shutil.rmtree(folder)
 
         # Process data. Each report part in a worker of its own: its pages, then (as soon as they are written)
@@ -779,8 +819,8 @@ def build_site(data_dir: Path | None = None, target: Path | None = None, jobs: i
         t0 = time.monotonic()
         todo = [PartJob(name, root / name, data_dir, folders, {f.name: by_report.get(f.name, []) for f in folders})
                 for name, folders in planned.items() if only in (None, name)]
-        if only == TOP:  # the report parts were built elsewhere: only their summaries are made here
-            todo = [PartJob(n, root / n, data_dir, f, {x.name: by_report.get(x.name, []) for x in f})
+        if only == TOP:  # the report parts were built elsewhere: only their kept summaries are read here
+            todo = [PartJob(n, root / n, data_dir, f, {x.name: by_report.get(x.name, []) for x in f}, kept_only=True)
                     for n, f in planned.items()]
         chosen: dict[str, Part] = {}
         with Workers(jobs) as workers:
@@ -801,7 +841,8 @@ def build_site(data_dir: Path | None = None, target: Path | None = None, jobs: i
             timings["generate"] = time.monotonic() - t0
             if only in (None, TOP):
                 t0 = time.monotonic()
-                missing = [n for n in planned if not (root / n / "docs" / "reports").is_dir()]
+                stale = {p.name for p in workers.results(generate_part) if p.stale}
+                missing = [n for n in planned if n in stale or not (root / n / "docs" / "reports").is_dir()]
                 if missing:
                     raise UserError(f"分卷 {'、'.join(missing)} 还没有生成：先生成各分卷（xxgk site --part 分卷名），"
                                     "再生成 top（它汇总各分卷的报告与下载文件）")
