@@ -709,7 +709,8 @@ def findings_zh(rows: list[dict]) -> list[str]:
         for r in rows) + "。")
     out.append(f"**校验一份改动的报告**（合并请求的情形）约 {last['one_report_validate_s']:.1f} 秒，与总数无关。")
     out.append("**每个分卷的峰值内存**（最大的单个进程）：" + "；".join(
-        f"{r['n']:,} 份时报告分卷最多 {r['max_part_peak_mib']:.0f} MiB，top 分卷 {r['top_peak_mib']:.0f} MiB" for r in rows) + "。")
+        f"{r['n']:,} 份时报告分卷最多 {r['max_part_peak_mib']:.0f} MiB，top 分卷 {r['top_peak_mib']:.0f} MiB" for r in rows)
+        + "（top 分卷的峰值若出在主进程，其中也有校验全部报告的内存）。")
     if isinstance(last.get("site_mib"), float):
         per = last["site_mib"] / last["n"]
         out.append(f"**网站大小**：{last['n']:,} 份时构建好的网站共 {last['site_mib']:,.0f} MiB，每份报告约 {per:.2f} MiB"
@@ -822,10 +823,12 @@ def batch_bench(workers: tuple[int, ...] = (1, 2), scans: int = 2) -> dict:
             rows.append({"source": str(own), "id": rep.id, **meta})
             if rep.source.get("kind") == "pdf-text":
                 scan = image_only_pdf(own, root / f"{rep.id}-scan.pdf")
-                rows += [{"source": str(scan), "id": f"{rep.id}-scan{i}", **meta} for i in range(1, scans + 1)]
+                head, year = rep.id.rsplit("-", 1)  # an id of its own, in the project's id pattern
+                rows += [{"source": str(scan), "id": f"{head}scan{i}-{year}", **meta} for i in range(1, scans + 1)]
         if not rows:
             raise UserError("原始文件缓存里没有任何已整理报告的原始文件：批量导入无从测量（设置 XXGK_SOURCES）")
         out = {"items": len(rows), "runs": []}
+        failed: list[str] = []
         for n in workers:
             run_dir = root / f"w{n}"
             run_dir.mkdir()
@@ -838,6 +841,7 @@ def batch_bench(workers: tuple[int, ...] = (1, 2), scans: int = 2) -> dict:
             kinds: dict[str, dict] = {}
             for r in result.rows:
                 if r["outcome"] != batch.DRAFT:
+                    failed.append(f"{r['id']}: {r.get('error_type')}: {(r.get('message') or '')[:200]}")
                     continue
                 k = kinds.setdefault(r.get("kind") or "?", {"reports": 0, "pages": 0, "seconds": 0.0, "cpu_seconds": 0.0})
                 k["reports"] += 1
@@ -846,6 +850,8 @@ def batch_bench(workers: tuple[int, ...] = (1, 2), scans: int = 2) -> dict:
                 k["cpu_seconds"] += float(r.get("cpu_seconds") or 0)
             out["runs"].append({"workers": result.workers, "wall_s": result.wall_seconds, "counts": dict(result.counts()),
                                 "kinds": kinds})
+        if failed:  # a measurement of what did not run is no measurement
+            raise RuntimeError("批量导入的条目失败：\n" + "\n".join(failed))
         return out
     finally:
         shutil.rmtree(root, ignore_errors=True)
