@@ -256,6 +256,11 @@ def file_size(path: Path) -> str:
     return f"{n} 字节" if n < 1024 else f"{n / 1024:.1f} KiB" if n < 1024 ** 2 else f"{n / 1024 ** 2:.1f} MiB"
 
 
+def file_info(path: Path) -> str:
+    """What a download list says of a file: its size, and for a CSV its row count."""
+    return file_size(path) + (f"，{csv_rows(path)} 行" if path.suffix == ".csv" else "")
+
+
 def csv_rows(path: Path) -> int:
     with path.open(encoding="utf-8", newline="") as fh:
         return sum(1 for _ in csv.reader(fh)) - 1

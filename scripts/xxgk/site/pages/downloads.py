@@ -24,13 +24,10 @@ print(duckdb.sql("""
 """))'''
 
 
-size = downloads.file_size
-
-
 def file_item(doc: str, out: Path, rel_path: str, label: str) -> str:
     """A link to a published file with its size, and its row count for a CSV."""
     path = out / rel_path
-    info = size(path) + (f"，{downloads.csv_rows(path)} 行" if rel_path.endswith(".csv") else "")
+    info = downloads.file_info(path)
     return f'<a href="{urls.rel(doc, urls.downloads(rel_path))}">{text(label)}</a>（{text(info)}）'
 
 

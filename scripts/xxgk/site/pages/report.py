@@ -235,7 +235,7 @@ def _file_info(folder, name: str) -> str:
     if folder is None or not (folder / name).is_file():
         return ""
     path = folder / name
-    info = downloads.file_size(path) + (f"，{downloads.csv_rows(path)} 行" if name.endswith(".csv") else "")
+    info = downloads.file_info(path)
     return f'<span class="info">（{text(info)}）</span>'
 
 
