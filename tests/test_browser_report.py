@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import SHOTS, shoot  # noqa: F401  (fixtures base_url, browser, page come from conftest)
+from conftest import SHOTS, needs_sources, shoot  # noqa: F401  (fixtures base_url, browser, page come from conftest)
 
 pytestmark = pytest.mark.browser
 SEED = "370000-hrss-2018"
@@ -111,6 +111,7 @@ def test_badge_explains_itself_on_focus_and_tap(page, base_url, width):
     assert missing.inner_text() == "缺失"
 
 
+@needs_sources("000_b6e4372336266b61.txt")
 def test_evidence_is_one_click_from_the_value(page, base_url):
     stats = base_url + f"reports/{SEED}/stats-3/"
     page.goto(stats)
@@ -129,6 +130,7 @@ def test_evidence_is_one_click_from_the_value(page, base_url):
         assert in_view(page.locator(check), 900)
 
 
+@needs_sources("huaian-2024-szfgs2024.pdf")
 def test_pdf_value_shows_its_printed_cell(page, base_url):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(base_url + f"reports/{HUAIAN}/stats-3/")

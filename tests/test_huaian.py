@@ -96,6 +96,7 @@ def test_rules_hold(stats, template):
     assert all(("requests", "other", r.scope) in r.virtual for r in r2)  # R2 checks the group through its three rows
 
 
+@needs_sources(PDF)
 def test_package_validates_clean():
     assert validate_package(REPORT) == []
 

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, site_data
+from conftest import ROOT, needs_sources, site_data
 
 SEED = "370000-hrss-2018"
 HUAIAN = "320800-gov-2024"
@@ -242,6 +242,7 @@ def note_links(site: Path, report: str, row: str) -> dict:
     raise AssertionError(row)
 
 
+@needs_sources("000_b6e4372336266b61.txt")
 def test_derived_value_links_its_rule_paragraph_ledger_entry_and_line(site):
     found = note_links(site, SEED, "received_letter")
     links = found["links"]
@@ -318,6 +319,7 @@ def test_one_named_fix_icon_per_row(site):
         assert "纠错" not in tr.select_one("td.src").get_text()
 
 
+@needs_sources("huaian-2024-szfgs2024.pdf")
 def test_pdf_values_show_the_crop_of_their_printed_cell(site):
     from PIL import Image
 
@@ -343,6 +345,7 @@ def test_pdf_values_show_the_crop_of_their_printed_cell(site):
     assert not (site / "downloads" / SEED / "crops").exists()  # an OCR text source has no page to cut from
 
 
+@needs_sources("huaian-2024-szfgs2024.pdf")
 def test_crops_are_deterministic_and_only_with_the_source(tmp_path, monkeypatch):
     from xxgk.site import crops
 
@@ -367,6 +370,7 @@ def test_crops_are_deterministic_and_only_with_the_source(tmp_path, monkeypatch)
     assert "本次构建没有原始文件" in row.select_one("details.crops").get_text()
 
 
+@needs_sources("000_b6e4372336266b61.txt")
 def test_text_source_notes_show_the_line_with_the_characters_marked(site):
     row = note_links(site, SEED, "trainings_held")["row"]
     excerpt = row.select_one("details.note p.excerpt")

@@ -7,11 +7,12 @@ from collections import defaultdict
 
 import pytest
 
-from conftest import build_site
+from conftest import build_site, source_cache
 from xxgk.bench import MODELS_PER_TEMPLATE, TEMPLATE_ORDER, generate, generated_reports
 from xxgk.validate import validate
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(source_cache() is None, reason="the benchmark's model reports need their sources (XXGK_SOURCES)")]
 
 LARGE = 50
 SMALL = len(TEMPLATE_ORDER) * MODELS_PER_TEMPLATE  # every model once

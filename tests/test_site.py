@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, SEED, build_site, site_data
+from conftest import ROOT, SEED, build_site, needs_sources, site_data
 
 REPORT = SEED.name
 SEED = site_data() / "reports" / REPORT  # the seed as the site was built from it
@@ -65,6 +65,7 @@ def test_every_statistics_row_appears_with_its_value_or_missing(site):
             assert text == "缺失", r["row"]
 
 
+@needs_sources("000_b6e4372336266b61.txt")
 def test_notes_are_reachable_without_hover(site):
     """Derived and corrected values carry their note in a <details> (keyboard and touch), not a title tooltip."""
     page = soup(site, f"reports/{REPORT}/stats-3/")
@@ -108,6 +109,7 @@ def test_charts_are_svg_with_text_and_data(site):
     assert soup(site, f"reports/{REPORT}/stats-1/").select_one("#chart-proactive_channels") is not None
 
 
+@needs_sources("000_b6e4372336266b61.txt")
 def test_downloads_equal_their_sources(site):
     from conftest import source_file
 

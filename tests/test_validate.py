@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from broken import CASES, FIXTURE, make
-from conftest import HUAIAN, ROOT, SEED, run_xxgk
+from conftest import HUAIAN, ROOT, SEED, needs_sources, run_xxgk
 from xxgk.validate import validate, validate_package
 
 CASE = {c.name: c for c in CASES}
@@ -199,6 +199,7 @@ def test_a_bug_is_an_internal_error_not_a_finding(tmp_path, monkeypatch):
     assert "内部错误" in result.stderr and "table-error" not in result.stdout
 
 
+@needs_sources("000_b6e4372336266b61.txt", "huaian-2024-szfgs2024.pdf")
 def test_stored_findings_are_reused_only_for_the_same_content(data_copy, tmp_path, monkeypatch):
     """The validation cache: a second run returns the same findings without checking; a change to the package,
     to its template or to the cached source is checked again."""

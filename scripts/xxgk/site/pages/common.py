@@ -110,10 +110,12 @@ def local_nav(v: ReportView, current: str) -> str:
 
 
 def source_link(v: ReportView, from_page: str, line: int | None, label: str | None = None) -> str:
-    """A link to a line of the source page (the page says so when the source is not in the cache)."""
+    """A link to a line of the source page; to the page itself when the source is not in this build's cache
+    (the page then has no lines, and says why)."""
     if not line:
         return ""
-    return f'<a href="{urls.rel(v.doc(from_page), v.doc("source"), f"L{line}")}">{text(label or f"原文第 {line} 行")}</a>'
+    anchor = f"L{line}" if v.lines is not None else ""
+    return f'<a href="{urls.rel(v.doc(from_page), v.doc("source"), anchor)}">{text(label or f"原文第 {line} 行")}</a>'
 
 
 def stats_link(v: ReportView, from_doc: str, cell, label_html: str) -> str:
